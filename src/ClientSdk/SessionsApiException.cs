@@ -1,0 +1,27 @@
+using System.Net;
+
+namespace OrleansSessions.ClientSdk;
+
+/// <summary>The silo answered with an error. <see cref="Problem"/> is its problem document, when it sent one.</summary>
+public class SessionsApiException(HttpStatusCode status, ApiProblem? problem)
+    : Exception(problem?.Detail ?? problem?.Title ?? $"The sessions API answered {(int)status} {status}.")
+{
+    public HttpStatusCode Status { get; } = status;
+    public ApiProblem? Problem { get; } = problem;
+}
+
+/// <summary>404: the session does not exist, or is not the caller's.</summary>
+public sealed class SessionsNotFoundException(ApiProblem? problem) : SessionsApiException(HttpStatusCode.NotFound, problem);
+
+/// <summary>409: the session id is taken, or the operation id was used with other content.</summary>
+public sealed class SessionsConflictException(ApiProblem? problem) : SessionsApiException(HttpStatusCode.Conflict, problem);
+
+/// <summary>400, 413 or 415: the request broke a rule; <see cref="ApiProblem.Field"/> names what.</summary>
+public sealed class SessionsRequestRejectedException(HttpStatusCode status, ApiProblem? problem) : SessionsApiException(status, problem);
+
+/// <summary>503: the silo or its store is unavailable; retry after <see cref="RetryAfter"/>.</summary>
+public sealed class SessionsUnavailableException(ApiProblem? problem, TimeSpan? retryAfter)
+    : SessionsApiException(HttpStatusCode.ServiceUnavailable, problem)
+{
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+
+namespace OrleansSessions.Abstractions;
+
+public sealed record SessionInfo(
+    string SessionId,
+    string UserId,
+    string? Title,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long ItemCount,
+    long LastSeq,
+    long Version,
+    string? CurrentAgent,
+    IReadOnlyList<string> AgentsUsed,
+    JsonElement? Metadata,
+    DateTimeOffset? ExpiresAt);
+
+/// <summary>An item as stored: its sequence number in the session, the server time it was appended, and the JSON sent.</summary>
+public sealed record StoredItem(long Seq, DateTimeOffset CreatedAt, JsonElement Item);
+
+public sealed record ItemsPage(IReadOnlyList<StoredItem> Items, long LastSeq, long Version);
+
+public sealed record AppendResult(long FirstSeq, long LastSeq, int Count);
+
+public sealed record SessionListPage(IReadOnlyList<SessionInfo> Sessions, string? NextCursor);
+
+/// <summary>HTTP body of <c>POST /v1/sessions</c>.</summary>
+public sealed record CreateSessionRequest(
+    string UserId,
+    string? SessionId = null,
+    string? Title = null,
+    int? TtlSeconds = null,
+    JsonElement? Metadata = null);
+
+/// <summary>HTTP body of <c>POST /v1/sessions/{sessionId}/items</c>.</summary>
+public sealed record AppendItemsRequest(
+    IReadOnlyList<JsonElement> Items,
+    string? OperationId = null,
+    string? Agent = null,
+    string? UserId = null);

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Runtime;
+using OrleansSessions.Grains.Storage;
+
+namespace OrleansSessions.Grains;
+
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>Registers the grain runtime (as a hosted service), the Redis stores and the session and user grains.
+    /// An <see cref="StackExchange.Redis.IConnectionMultiplexer"/> must be registered by the host.</summary>
+    public static IServiceCollection AddSessionGrains(this IServiceCollection services)
+    {
+        services.AddOptions<GrainRuntimeOptions>().BindConfiguration(GrainRuntimeOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SessionStoreOptions>().BindConfiguration(SessionStoreOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<SessionStoreOptions>>().Value.KeyPrefix));
+        services.AddSingleton<RedisSessionStore>();
+        services.AddSingleton<RedisUserIndex>();
+
+        services.AddSingleton(sp => new GrainType(typeof(ISessionGrain), (_, key) => ActivatorUtilities.CreateInstance<SessionGrain>(sp, key)));
+        services.AddSingleton(sp => new GrainType(typeof(IUserGrain), (factory, key) => ActivatorUtilities.CreateInstance<UserGrain>(sp, key, factory)));
+        services.AddSingleton<GrainRuntime>();
+        services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.AddHostedService(sp => sp.GetRequiredService<GrainRuntime>());
+        return services;
+    }
+}

@@ -1,0 +1,66 @@
+namespace OrleansSessions.Grains.Runtime;
+
+/// <summary>One live grain instance and its turn queue: turns run one at a time, in arrival order.</summary>
+internal sealed class Activation(object grain)
+{
+    private readonly Queue<Func<Task>> _pending = new();
+    private bool _running;
+    private bool _deactivated;
+
+    public object Grain { get; } = grain;
+
+    /// <summary>Environment.TickCount64 when a turn was last queued or finished.</summary>
+    public long LastUsed { get; private set; } = Environment.TickCount64;
+
+    public bool IsBusy
+    {
+        get
+        {
+            lock (_pending) return _running || _pending.Count > 0;
+        }
+    }
+
+    /// <summary>Queues a turn; false once the activation has been deactivated (the caller makes a new one).</summary>
+    public bool TryEnqueue(Func<Task> turn)
+    {
+        lock (_pending)
+        {
+            if (_deactivated) return false;
+            _pending.Enqueue(turn);
+            LastUsed = Environment.TickCount64;
+            if (_running) return true;
+            _running = true;
+        }
+        _ = Task.Run(RunTurnsAsync);
+        return true;
+    }
+
+    /// <summary>Deactivates if no turn is running or queued and none has been since <paramref name="idleSince"/>.</summary>
+    public bool TryDeactivate(long idleSince)
+    {
+        lock (_pending)
+        {
+            if (_running || _pending.Count > 0 || _deactivated || LastUsed > idleSince) return false;
+            _deactivated = true;
+            return true;
+        }
+    }
+
+    private async Task RunTurnsAsync()
+    {
+        while (true)
+        {
+            Func<Task> turn;
+            lock (_pending)
+            {
+                if (!_pending.TryDequeue(out turn!))
+                {
+                    _running = false;
+                    LastUsed = Environment.TickCount64;
+                    return;
+                }
+            }
+            await turn(); // a turn reports its own outcome and never throws
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+using System.Text;
+using OrleansSessions.Abstractions;
+
+namespace OrleansSessions.Grains.Storage;
+
+/// <summary>What an operation id is bound to: a hash of the batch's agent and item texts, in order.</summary>
+internal static class ItemFingerprint
+{
+    public static string Compute(string? agent, IReadOnlyList<string> itemTexts)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Append(hash, agent ?? "");
+        foreach (var text in itemTexts) Append(hash, text);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void Append(IncrementalHash hash, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        hash.AppendData(BitConverter.GetBytes(bytes.Length)); // length-prefixed, so ["ab","c"] and ["a","bc"] differ
+        hash.AppendData(bytes);
+    }
+}

@@ -1,0 +1,147 @@
+namespace OrleansSessions.Grains.Storage;
+
+/// <summary>
+/// The Lua scripts behind every session operation. Each runs atomically on the session's hash tag with
+/// KEYS = 1 meta (hash: userId, title, createdAt, updatedAt, lastSeq, version, ttlMs, expiresAt, metadata,
+/// currentAgent), 2 items (sorted set: score = seq, member = "seq|createdAtMs|json"), 3 ops (hash: operation id
+/// -> "fingerprint|firstSeq|lastSeq"), 4 agents (sorted set: agent name, score = first seq it appeared at).
+/// Times are milliseconds from the server's TIME. The scripts run unchanged on Redis 7 and Garnet.
+/// </summary>
+internal static class SessionScripts
+{
+    private const string Prelude = """
+        local function server_now_ms()
+          local t = redis.call('TIME')
+          return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
+        local function describe()
+          return {redis.call('HGETALL', KEYS[1]), redis.call('ZCARD', KEYS[2]), redis.call('ZRANGE', KEYS[4], 0, -1)}
+        end
+        -- A new session starts from nothing, even if another key of an expired one outlived its meta by a moment.
+        local function start_session(now, owner, title, ttl, metadata)
+          redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+          redis.call('HSET', KEYS[1], 'userId', owner, 'title', title, 'createdAt', now, 'lastSeq', 0,
+            'version', 0, 'ttlMs', ttl, 'metadata', metadata)
+        end
+        -- Every change: bump version, stamp updatedAt, and apply the TTL to every key of the session.
+        local function commit_change(now)
+          redis.call('HINCRBY', KEYS[1], 'version', 1)
+          local ttl = tonumber(redis.call('HGET', KEYS[1], 'ttlMs') or '0')
+          if ttl > 0 then
+            redis.call('HSET', KEYS[1], 'updatedAt', now, 'expiresAt', now + ttl)
+            for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
+          else
+            redis.call('HSET', KEYS[1], 'updatedAt', now)
+          end
+        end
+
+        """;
+
+    /// <summary>ARGV: 1 userId, 2 title ('' = none), 3 ttlMs (0 = none), 4 metadata JSON ('' = none).
+    /// Returns {'exists'} or {'created', description}.</summary>
+    public const string Create = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+        local now = server_now_ms()
+        start_session(now, ARGV[1], ARGV[2], ARGV[3], ARGV[4])
+        commit_change(now)
+        return {'created', describe()}
+        """;
+
+    /// <summary>Returns {'missing'} or {'ok', description}.</summary>
+    public const string Describe = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+        return {'ok', describe()}
+        """;
+
+    /// <summary>ARGV: 1 operation id ('' = none), 2 fingerprint of the content, 3 owner if the append may create
+    /// the session ('' = it may not), 4 ttlMs for a created session, 5 owner the session must have ('' = any),
+    /// 6 agent ('' = none), 7.. the items as JSON text.
+    /// Returns {'missing'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner, 0} or {'appended', firstSeq, lastSeq, owner, now}.</summary>
+    public const string Append = Prelude + """
+        local owner = redis.call('HGET', KEYS[1], 'userId')
+        if not owner then
+          if ARGV[3] == '' then return {'missing'} end
+        elseif ARGV[5] ~= '' and owner ~= ARGV[5] then
+          return {'missing'}
+        end
+        if owner and ARGV[1] ~= '' then
+          local previous = redis.call('HGET', KEYS[3], ARGV[1])
+          if previous then
+            local fingerprint, first, last = string.match(previous, '^(.*)|(%d+)|(%d+)$')
+            if fingerprint ~= ARGV[2] then return {'conflict'} end
+            return {'replayed', tonumber(first), tonumber(last), owner, 0}
+          end
+        end
+        local now = server_now_ms()
+        if not owner then
+          owner = ARGV[3]
+          start_session(now, owner, '', ARGV[4], '')
+        end
+        local count = #ARGV - 6
+        local last = redis.call('HINCRBY', KEYS[1], 'lastSeq', count)
+        local first = last - count + 1
+        for i = 1, count do
+          local seq = first + i - 1
+          redis.call('ZADD', KEYS[2], seq, seq .. '|' .. now .. '|' .. ARGV[6 + i])
+        end
+        if ARGV[6] ~= '' then
+          redis.call('HSET', KEYS[1], 'currentAgent', ARGV[6])
+          redis.call('ZADD', KEYS[4], 'NX', first, ARGV[6])
+        end
+        if ARGV[1] ~= '' then
+          redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. '|' .. first .. '|' .. last)
+        end
+        commit_change(now)
+        return {'appended', first, last, owner, now}
+        """;
+
+    /// <summary>ARGV: 1 afterSeq (-1 = read the newest), 2 limit (-1 = no limit).
+    /// Returns {'missing'} or {'ok', lastSeq, version, entries}.</summary>
+    public const string Read = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+        local state = redis.call('HMGET', KEYS[1], 'lastSeq', 'version')
+        local after = tonumber(ARGV[1])
+        local limit = tonumber(ARGV[2])
+        local entries
+        if after >= 0 then
+          if limit >= 0 then
+            entries = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. after, '+inf', 'LIMIT', 0, limit)
+          else
+            entries = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. after, '+inf')
+          end
+        elseif limit == 0 then
+          entries = {}
+        elseif limit > 0 then
+          entries = redis.call('ZRANGE', KEYS[2], -limit, -1)
+        else
+          entries = redis.call('ZRANGE', KEYS[2], 0, -1)
+        end
+        return {'ok', tonumber(state[1]), tonumber(state[2]), entries}
+        """;
+
+    /// <summary>Returns {'missing'}, {'empty'} or {'popped', entry}.</summary>
+    public const string Pop = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+        local newest = redis.call('ZRANGE', KEYS[2], -1, -1)
+        if #newest == 0 then return {'empty'} end
+        redis.call('ZREMRANGEBYRANK', KEYS[2], -1, -1)
+        commit_change(server_now_ms())
+        return {'popped', newest[1]}
+        """;
+
+    /// <summary>Removes the items; the session, its counters and metadata stay. Returns {'missing'} or {'cleared'}.</summary>
+    public const string Clear = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+        redis.call('DEL', KEYS[2])
+        commit_change(server_now_ms())
+        return {'cleared'}
+        """;
+
+    /// <summary>ARGV: 1 owner the session must have ('' = any). Returns {'missing'} or {'deleted', owner}.</summary>
+    public const string Delete = """
+        local owner = redis.call('HGET', KEYS[1], 'userId')
+        if not owner or (ARGV[1] ~= '' and owner ~= ARGV[1]) then return {'missing'} end
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+        return {'deleted', owner}
+        """;
+}

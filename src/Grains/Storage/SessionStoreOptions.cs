@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansSessions.Grains.Storage;
+
+public sealed class SessionStoreOptions
+{
+    public const string Section = "Sessions";
+
+    /// <summary>Prepended to every Redis key; one prefix per deployment or tenant.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.:-]{1,64}$", ErrorMessage = "KeyPrefix: 1 to 64 of A-Z a-z 0-9 _ . : -")]
+    public string KeyPrefix { get; set; } = "os";
+
+    /// <summary>TTL for sessions created without one (by create or by the first append); null keeps them forever.</summary>
+    [Range(1, 31_536_000)]
+    public int? DefaultTtlSeconds { get; set; }
+
+    /// <summary>A user-index entry whose session is gone is pruned only once it has been idle this long, so a
+    /// session whose index entry was just written (create writes the index first) is never pruned.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IndexPruneGrace { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,40 @@
+namespace OrleansSessions.Grains.Storage;
+
+/// <summary>Scripts on one user's index: KEYS[1] is a sorted set, member = session id, score = last activity (ms, server time).</summary>
+internal static class UserIndexScripts
+{
+    /// <summary>ARGV: 1 session id. Adds the session, or raises its score, to the server's now.</summary>
+    public const string Add = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        if not current or tonumber(current) < now then redis.call('ZADD', KEYS[1], now, ARGV[1]) end
+        return now
+        """;
+
+    /// <summary>ARGV: 1 session id, 2 activity (ms). Raises the score of an entry that is present; never adds one,
+    /// so a late touch cannot bring back a deleted session's entry.</summary>
+    public const string Touch = """
+        local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        if current and tonumber(current) < tonumber(ARGV[2]) then redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) end
+        return 0
+        """;
+
+    /// <summary>ARGV: 1 max score (inclusive), 2 skip, 3 take. Entries most recently active first, as
+    /// {member, score, member, score, ...}.</summary>
+    public const string Range = """
+        return redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'WITHSCORES', 'LIMIT', ARGV[2], ARGV[3])
+        """;
+
+    /// <summary>ARGV: 1 grace (ms), 2.. session ids found dead. Removes those idle for longer than the grace.</summary>
+    public const string Prune = """
+        local t = redis.call('TIME')
+        local cutoff = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[1])
+        local removed = 0
+        for i = 2, #ARGV do
+          local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+          if score and tonumber(score) <= cutoff then removed = removed + redis.call('ZREM', KEYS[1], ARGV[i]) end
+        end
+        return removed
+        """;
+}

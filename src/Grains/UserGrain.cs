@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Options;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Runtime;
+using OrleansSessions.Grains.Storage;
+
+namespace OrleansSessions.Grains;
+
+/// <summary>
+/// One user's conversation index. Entries whose session is gone (deleted, expired, or never finished being
+/// created) are skipped on read and pruned once past the grace period. Calls go only from this grain to
+/// session grains, never back, so turns cannot wait on each other in a cycle.
+/// </summary>
+public sealed class UserGrain(
+    string userId, IGrainFactory grains, RedisSessionStore store, RedisUserIndex index, IOptions<SessionStoreOptions> options)
+    : IUserGrain
+{
+    private const int ScanBatch = 200;
+
+    public async Task<SessionListPage> ListSessionsAsync(int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var after = cursor is null ? (SessionListCursor?)null : SessionListCursor.Parse(cursor);
+        var found = new List<(SessionInfo Info, long Activity)>(limit + 1);
+        var dead = new List<string>();
+        long skip = 0;
+        while (found.Count <= limit)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var take = Math.Min(ScanBatch, limit + 1 - found.Count);
+            var entries = await index.RangeAsync(userId, after?.Activity, skip, take);
+            skip += entries.Count;
+            var candidates = entries.Where(e => after is not { } a || e.Activity < a.Activity
+                || string.CompareOrdinal(e.SessionId, a.SessionId) < 0).ToList();
+            var infos = await Task.WhenAll(candidates.Select(e => store.GetInfoAsync(e.SessionId)));
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                if (infos[i] is { } info && info.UserId == userId) found.Add((info, candidates[i].Activity));
+                else dead.Add(candidates[i].SessionId);
+            }
+            if (entries.Count < take) break;
+        }
+        await index.PruneAsync(userId, dead, options.Value.IndexPruneGrace);
+
+        var page = found.Take(limit).ToList();
+        var next = found.Count > limit ? new SessionListCursor(page[^1].Activity, page[^1].Info.SessionId).ToString() : null;
+        return new SessionListPage(page.Select(p => p.Info).ToList(), next);
+    }
+
+    public async Task<long> CountSessionsAsync(CancellationToken cancellationToken)
+    {
+        long count = 0;
+        long skip = 0;
+        var dead = new List<string>();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var entries = await index.RangeAsync(userId, null, skip, ScanBatch);
+            skip += entries.Count;
+            var owners = await Task.WhenAll(entries.Select(e => store.GetOwnerAsync(e.SessionId)));
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (owners[i] == userId) count++;
+                else dead.Add(entries[i].SessionId);
+            }
+            if (entries.Count < ScanBatch) break;
+        }
+        await index.PruneAsync(userId, dead, options.Value.IndexPruneGrace);
+        return count;
+    }
+
+    public async Task<int> EraseAsync(CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var entries = await index.RangeAsync(userId, null, 0, ScanBatch);
+            if (entries.Count == 0) return deleted;
+            var results = await Task.WhenAll(entries.Select(e =>
+                grains.GetGrain<ISessionGrain>(e.SessionId).CallAsync(s => s.DeleteAsync(userId, cancellationToken))));
+            deleted += results.Count(r => r);
+            // Entries of sessions that were gone or not this user's are dropped here; deleted ones already were.
+            await Task.WhenAll(entries.Select(e => index.RemoveAsync(userId, e.SessionId)));
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Runtime;
+using StackExchange.Redis;
+
+namespace OrleansSessions.Silo.Api;
+
+/// <summary>Maps what a request can run into to a problem document: refused input to 4xx, an unreachable
+/// Redis or a stopping silo to 503 with Retry-After.</summary>
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Describe(exception);
+        if (problem is null) return false;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "2";
+            LogUnavailable(exception.GetType().Name, exception.Message);
+        }
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails? Describe(Exception exception) => exception switch
+    {
+        ApiProblemException refused => Problem(refused.Status, Titles(refused.Status), refused.Message, refused.Field, refused.Limit),
+        SessionNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message, "sessionId"),
+        SessionAlreadyExistsException exists => Problem(StatusCodes.Status409Conflict, "Conflict", exists.Message, "sessionId"),
+        OperationIdConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message, "operationId"),
+        BadHttpRequestException bad => Problem(bad.StatusCode, Titles(bad.StatusCode), bad.Message, "request"),
+        SiloStoppingException stopping => Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", stopping.Message, null),
+        RedisConnectionException or RedisTimeoutException or TimeoutException =>
+            Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The session store is unreachable; retry shortly.", null),
+        _ => null,
+    };
+
+    private static ProblemDetails Problem(int status, string title, string detail, string? field, object? limit = null)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (field is not null) problem.Extensions["field"] = field;
+        if (limit is not null) problem.Extensions["limit"] = limit;
+        return problem;
+    }
+
+    private static string Titles(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "Too large",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+        _ => "Bad request",
+    };
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Answered 503: {ErrorType}: {Error}")]
+    private partial void LogUnavailable(string errorType, string error);
+}

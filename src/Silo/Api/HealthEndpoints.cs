@@ -1,0 +1,26 @@
+using OrleansSessions.Grains.Storage;
+
+namespace OrleansSessions.Silo.Api;
+
+public static class HealthEndpoints
+{
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        var health = app.MapGroup("/health").WithTags("Health");
+        health.MapGet("/live", () => Results.Ok(new { status = "live" }));
+        health.MapGet("/ready", ReadyAsync).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>Ready when a Redis round trip succeeds within two seconds.</summary>
+    private static async Task<IResult> ReadyAsync(RedisSessionStore store, CancellationToken ct)
+    {
+        var ping = store.PingAsync();
+        if (await Task.WhenAny(ping, Task.Delay(TimeSpan.FromSeconds(2), ct)) == ping && ping.IsCompletedSuccessfully)
+        {
+            return Results.Ok(new { status = "ready" });
+        }
+        _ = ping.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // observed, not rethrown
+        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready",
+            detail: "Redis did not answer a PING within 2 seconds.");
+    }
+}

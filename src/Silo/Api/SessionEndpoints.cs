@@ -1,0 +1,101 @@
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Runtime;
+
+namespace OrleansSessions.Silo.Api;
+
+/// <summary>The /v1/sessions routes of HTTP API v1.</summary>
+public static class SessionEndpoints
+{
+    public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var sessions = app.MapGroup("/v1/sessions").WithTags("Sessions");
+
+        sessions.MapPost("", CreateAsync)
+            .Accepts<CreateSessionRequest>("application/json")
+            .Produces<SessionInfo>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        sessions.MapGet("/{sessionId}", GetAsync)
+            .Produces<SessionInfo>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sessions.MapDelete("/{sessionId}", DeleteAsync)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sessions.MapGet("/{sessionId}/items", ReadItemsAsync)
+            .Produces<ItemsPage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sessions.MapPost("/{sessionId}/items", AppendItemsAsync)
+            .Accepts<AppendItemsRequest>("application/json")
+            .Produces<AppendResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        sessions.MapPost("/{sessionId}/items/pop", PopItemAsync)
+            .Produces<StoredItem>()
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sessions.MapDelete("/{sessionId}/items", ClearItemsAsync)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> CreateAsync(
+        HttpRequest request, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
+        var (sessionId, command) = parse.Create(body.RootElement);
+        var info = await Session(grains, sessionId).CallAsync(g => g.CreateAsync(command, ct));
+        return Results.Created($"/v1/sessions/{Uri.EscapeDataString(sessionId)}", info);
+    }
+
+    private static async Task<IResult> GetAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
+        Results.Ok(await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.GetInfoAsync(ct)));
+
+    private static async Task<IResult> DeleteAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        var deleted = await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.DeleteAsync(null, ct));
+        return deleted ? Results.NoContent() : throw new SessionNotFoundException(sessionId);
+    }
+
+    private static async Task<IResult> ReadItemsAsync(
+        string sessionId, string? limit, string? afterSeq, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        var query = new ItemsQuery(
+            (int?)rules.OptionalNumber("limit", limit, 1, int.MaxValue),
+            rules.OptionalNumber("afterSeq", afterSeq, 0, long.MaxValue / 2));
+        return Results.Ok(await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.ReadAsync(query, ct)));
+    }
+
+    private static async Task<IResult> AppendItemsAsync(
+        string sessionId, HttpRequest request, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        rules.Id("sessionId", sessionId);
+        using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
+        var command = parse.Append(body.RootElement);
+        return Results.Ok(await Session(grains, sessionId).CallAsync(g => g.AppendAsync(command, ct)));
+    }
+
+    private static async Task<IResult> PopItemAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        var item = await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.PopAsync(ct));
+        return item is null ? Results.NoContent() : Results.Ok(item);
+    }
+
+    private static async Task<IResult> ClearItemsAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.ClearAsync(ct));
+        return Results.NoContent();
+    }
+
+    private static GrainReference<ISessionGrain> Session(IGrainFactory grains, string sessionId) =>
+        grains.GetGrain<ISessionGrain>(sessionId);
+}

@@ -1,0 +1,43 @@
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Runtime;
+
+namespace OrleansSessions.Silo.Api;
+
+/// <summary>The /v1/users routes of HTTP API v1.</summary>
+public static class UserEndpoints
+{
+    public static void MapUserEndpoints(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/v1/users").WithTags("Users");
+
+        users.MapGet("/{userId}/sessions", ListSessionsAsync)
+            .Produces<SessionListPage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        users.MapDelete("/{userId}", EraseAsync)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> ListSessionsAsync(
+        string userId, string? limit, string? cursor, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        rules.Id("userId", userId);
+        var pageSize = (int)(rules.OptionalNumber("limit", limit, 1, rules.Limits.MaxPageSize) ?? rules.Limits.DefaultPageSize);
+        if (cursor is { Length: 0 or > 1024 }) throw ApiProblemException.BadRequest("cursor", "cursor must be 1 to 1024 characters.", 1024);
+        try
+        {
+            return Results.Ok(await grains.GetGrain<IUserGrain>(userId).CallAsync(g => g.ListSessionsAsync(pageSize, cursor, ct)));
+        }
+        catch (ArgumentException error) when (error.ParamName == "cursor")
+        {
+            throw ApiProblemException.BadRequest("cursor", "cursor is not one returned by a previous listing.");
+        }
+    }
+
+    private static async Task<IResult> EraseAsync(string userId, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        await grains.GetGrain<IUserGrain>(rules.Id("userId", userId)).CallAsync(g => g.EraseAsync(ct));
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+using OrleansSessions.Grains;
+using OrleansSessions.Silo.Api;
+using OrleansSessions.Silo.Redis;
+using StackExchange.Redis;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.Section);
+builder.Services.AddOptions<ApiLimits>().BindConfiguration(ApiLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+
+// The connection is a hosted service registered before the grain runtime: it opens first and closes last.
+builder.Services.AddSingleton<RedisConnection>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
+builder.Services.AddSingleton(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);
+builder.Services.AddSessionGrains();
+
+builder.Services.AddSingleton<InputRules>();
+builder.Services.AddSingleton<SessionRequests>();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
+builder.Services.AddOpenApi();
+builder.WebHost.ConfigureKestrel((context, kestrel) =>
+    kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? new ApiLimits().MaxRequestBodyBytes);
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapHealthEndpoints();
+app.MapSessionEndpoints();
+app.MapUserEndpoints();
+
+app.Run();
+
+/// <summary>The silo's entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace OrleansSessions.Silo.Redis;
+
+/// <summary>
+/// The silo's one connection to its Redis-protocol server, opened at start-up: the configured server, or an
+/// embedded Garnet started here when none is configured. Registered before the grain runtime, so it stops
+/// after the runtime has drained its turns.
+/// </summary>
+public sealed partial class RedisConnection(
+    IOptions<RedisOptions> options,
+    IOptions<EmbeddedStoreOptions> embeddedOptions,
+    IConfiguration configuration,
+    IHostEnvironment environment,
+    ILogger<RedisConnection> logger) : IHostedService, IAsyncDisposable
+{
+    private ConnectionMultiplexer? _multiplexer;
+    private EmbeddedGarnet? _embedded;
+
+    public IConnectionMultiplexer Multiplexer =>
+        _multiplexer ?? throw new InvalidOperationException("The Redis connection is opened when the silo starts.");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var configured = options.Value.ConnectionString;
+        if (string.IsNullOrWhiteSpace(configured)) configured = configuration["REDIS_URL"];
+
+        ConfigurationOptions connection;
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            var dataDirectory = embeddedOptions.Value.DataDirectory
+                ?? Path.Combine(environment.ContentRootPath, ".data", "garnet");
+            _embedded = await EmbeddedGarnet.StartAsync(Path.GetFullPath(dataDirectory), cancellationToken);
+            LogEmbeddedStarted(_embedded.Endpoint, _embedded.DataDirectory);
+            connection = ConfigurationOptions.Parse(_embedded.Endpoint);
+        }
+        else
+        {
+            connection = RedisUrl.Parse(configured);
+        }
+
+        connection.AbortOnConnectFail = false;
+        connection.ConnectTimeout = options.Value.ConnectTimeoutMs;
+        connection.SyncTimeout = options.Value.OperationTimeoutMs;
+        _multiplexer = await ConnectionMultiplexer.ConnectAsync(connection);
+        LogConnected(string.Join(",", connection.EndPoints), _multiplexer.IsConnected);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_multiplexer is not null)
+        {
+            await _multiplexer.CloseAsync();
+            _multiplexer.Dispose();
+            _multiplexer = null;
+        }
+        if (_embedded is not null)
+        {
+            await _embedded.DisposeAsync();
+            _embedded = null;
+            LogEmbeddedStopped();
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+        Message = "No Redis configured: started an embedded Garnet on {Endpoint}; its data lives in {DataDirectory}")]
+    private partial void LogEmbeddedStarted(string endpoint, string dataDirectory);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Redis at {Endpoints} (connected: {Connected})")]
+    private partial void LogConnected(string endpoints, bool connected);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Embedded Garnet stopped")]
+    private partial void LogEmbeddedStopped();
+}

@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansSessions.Silo.Redis;
+
+public sealed class RedisOptions
+{
+    public const string Section = "Redis";
+
+    /// <summary>A StackExchange.Redis configuration string ("host:port,password=…") or a redis:// / rediss:// URL.
+    /// When empty, REDIS_URL is used; when both are empty the silo runs an embedded Garnet.</summary>
+    public string? ConnectionString { get; set; }
+
+    [Range(100, 600_000)]
+    public int ConnectTimeoutMs { get; set; } = 5_000;
+
+    /// <summary>How long a command may wait for its reply before the request fails with 503.</summary>
+    [Range(100, 600_000)]
+    public int OperationTimeoutMs { get; set; } = 5_000;
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using OrleansSessions.Silo.Redis;
+
+namespace OrleansSessions.Tests.Infrastructure;
+
+/// <summary>
+/// The one real Redis-protocol server of a test run: REDIS_URL if set; otherwise TEST_REDIS_SERVER=redis|garnet
+/// picks one; otherwise a redis-server on PATH, else Garnet from the tool manifest. Bound to 127.0.0.1 on a free
+/// port and stopped when the run ends. Tests keep apart by key prefix.
+/// </summary>
+public sealed class TestRedisServer
+{
+    private static readonly Lazy<Task<TestRedisServer>> Shared = new(StartAsync);
+
+    private TestRedisServer(string connectionString, string kind)
+    {
+        ConnectionString = connectionString;
+        Kind = kind;
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>"redis", "garnet" or "external".</summary>
+    public string Kind { get; }
+
+    public static Task<TestRedisServer> GetAsync() => Shared.Value;
+
+    private static async Task<TestRedisServer> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url) return new TestRedisServer(url, "external");
+
+        var wanted = Environment.GetEnvironmentVariable("TEST_REDIS_SERVER");
+        if (wanted != "garnet" && FindOnPath("redis-server") is { } redisServer) return await StartRedisAsync(redisServer);
+        if (wanted == "redis") throw new InvalidOperationException("TEST_REDIS_SERVER=redis but no redis-server is on PATH.");
+
+        var garnet = await EmbeddedGarnet.StartAsync(dataDirectory: null, CancellationToken.None);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => garnet.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return new TestRedisServer(garnet.Endpoint, "garnet");
+    }
+
+    private static async Task<TestRedisServer> StartRedisAsync(string redisServer)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo(redisServer)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (!process.HasExited) process.Kill();
+        };
+
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return new TestRedisServer($"127.0.0.1:{port}", "redis");
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        throw new InvalidOperationException($"redis-server did not start on port {port}.");
+    }
+
+    private static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
