@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace OrleansSessions.Grains.Runtime;
 
 /// <summary>One live grain instance and its turn queue: turns run one at a time, in arrival order.</summary>
@@ -9,8 +11,8 @@ internal sealed class Activation(object grain)
 
     public object Grain { get; } = grain;
 
-    /// <summary>Environment.TickCount64 when a turn was last queued or finished.</summary>
-    public long LastUsed { get; private set; } = Environment.TickCount64;
+    /// <summary>Stopwatch.GetTimestamp() when a turn was last queued or finished.</summary>
+    public long LastUsed { get; private set; } = Stopwatch.GetTimestamp();
 
     public bool IsBusy
     {
@@ -27,7 +29,7 @@ internal sealed class Activation(object grain)
         {
             if (_deactivated) return false;
             _pending.Enqueue(turn);
-            LastUsed = Environment.TickCount64;
+            LastUsed = Stopwatch.GetTimestamp();
             if (_running) return true;
             _running = true;
         }
@@ -56,7 +58,7 @@ internal sealed class Activation(object grain)
                 if (!_pending.TryDequeue(out turn!))
                 {
                     _running = false;
-                    LastUsed = Environment.TickCount64;
+                    LastUsed = Stopwatch.GetTimestamp();
                     return;
                 }
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -114,7 +115,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IDispo
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                var idleSince = Environment.TickCount64 - (long)_options.IdleDeactivationAge.TotalMilliseconds;
+                var idleSince = Stopwatch.GetTimestamp() - (long)(_options.IdleDeactivationAge.TotalSeconds * Stopwatch.Frequency);
                 foreach (var (id, activation) in _activations)
                 {
                     if (activation.TryDeactivate(idleSince)) Deactivated(id, activation, "idle");
