@@ -18,6 +18,8 @@ public sealed class SessionGrain(
     public async Task<SessionInfo> CreateAsync(CreateSessionCommand command, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        // Checked first so a refused create leaves every index as it was.
+        if (await store.GetOwnerAsync(sessionId) is not null) throw new SessionAlreadyExistsException(sessionId);
         await userIndex.AddAsync(command.UserId, sessionId);
         var ttlMs = command.TtlSeconds is { } seconds ? seconds * 1000L : DefaultTtlMs;
         return await store.CreateAsync(sessionId, command, ttlMs) ?? throw new SessionAlreadyExistsException(sessionId);
@@ -41,7 +43,7 @@ public sealed class SessionGrain(
         }
         switch (outcome.Status)
         {
-            case AppendStatus.Missing:
+            case AppendStatus.Missing or AppendStatus.NotOwner:
                 throw new SessionNotFoundException(sessionId);
             case AppendStatus.Conflict:
                 throw new OperationIdConflictException(command.OperationId!);

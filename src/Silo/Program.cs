@@ -18,7 +18,7 @@ builder.Services.AddSessionGrains();
 
 builder.Services.AddSingleton<InputRules>();
 builder.Services.AddSingleton<SessionRequests>();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.NameTheField);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
 builder.Services.AddOpenApi();

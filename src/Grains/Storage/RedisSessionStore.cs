@@ -39,6 +39,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         return Status(reply) switch
         {
             "missing" => new AppendOutcome(AppendStatus.Missing),
+            "not-owner" => new AppendOutcome(AppendStatus.NotOwner),
             "conflict" => new AppendOutcome(AppendStatus.Conflict),
             var status => new AppendOutcome(
                 status == "replayed" ? AppendStatus.Replayed : AppendStatus.Appended,

@@ -56,13 +56,14 @@ internal static class SessionScripts
     /// <summary>ARGV: 1 operation id ('' = none), 2 fingerprint of the content, 3 owner if the append may create
     /// the session ('' = it may not), 4 ttlMs for a created session, 5 owner the session must have ('' = any),
     /// 6 agent ('' = none), 7.. the items as JSON text.
-    /// Returns {'missing'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner, 0} or {'appended', firstSeq, lastSeq, owner, now}.</summary>
+    /// Returns {'missing'}, {'not-owner'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner, 0} or
+    /// {'appended', firstSeq, lastSeq, owner, now}.</summary>
     public const string Append = Prelude + """
         local owner = redis.call('HGET', KEYS[1], 'userId')
         if not owner then
           if ARGV[3] == '' then return {'missing'} end
         elseif ARGV[5] ~= '' and owner ~= ARGV[5] then
-          return {'missing'}
+          return {'not-owner'}
         end
         if owner and ARGV[1] ~= '' then
           local previous = redis.call('HGET', KEYS[3], ARGV[1])

@@ -1,3 +1,4 @@
+using System.Text.Unicode;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,6 +25,7 @@ public static class JsonRequest
         }
 
         var body = await ReadBoundedAsync(request.Body, limits, cancellationToken);
+        if (!Utf8.IsValid(body.Span)) throw ApiProblemException.BadRequest("body", "The body is not valid UTF-8.");
         JsonDocument document;
         try
         {

@@ -51,16 +51,15 @@ public sealed partial class RedisConnection(
 
     public async ValueTask DisposeAsync()
     {
-        if (_multiplexer is not null)
+        // Stopping the host and disposing the container both land here; whoever comes first closes.
+        if (Interlocked.Exchange(ref _multiplexer, null) is { } multiplexer)
         {
-            await _multiplexer.CloseAsync();
-            _multiplexer.Dispose();
-            _multiplexer = null;
+            await multiplexer.CloseAsync();
+            multiplexer.Dispose();
         }
-        if (_embedded is not null)
+        if (Interlocked.Exchange(ref _embedded, null) is { } embedded)
         {
-            await _embedded.DisposeAsync();
-            _embedded = null;
+            await embedded.DisposeAsync();
             LogEmbeddedStopped();
         }
     }

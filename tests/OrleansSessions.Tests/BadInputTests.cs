@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using OrleansSessions.Tests.Infrastructure;
+
+namespace OrleansSessions.Tests;
+
+/// <summary>A silo with small limits and one session ("existing", owned by "existing-user") to try bad requests on.</summary>
+public sealed class SeededSilo : IAsyncLifetime
+{
+    public SiloFactory Silo { get; private set; } = null!;
+
+    private StackExchange.Redis.ConnectionMultiplexer _redis = null!;
+
+    public async Task InitializeAsync()
+    {
+        Silo = await SiloFactory.OnTestServerAsync(new()
+        {
+            ["Limits:MaxItemBytes"] = "1024",
+            ["Limits:MaxMetadataBytes"] = "512",
+            ["Limits:MaxItemsPerBatch"] = "100",
+            ["Limits:MaxRequestBodyBytes"] = "8192",
+        });
+        var http = Silo.CreateClient();
+        var created = await http.PostAsync("/v1/sessions", new StringContent(
+            """{"userId":"existing-user","sessionId":"existing","ttlSeconds":3600}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var appended = await http.PostAsync("/v1/sessions/existing/items", new StringContent(
+            """{"items":[{"role":"user","content":"keep me"}],"operationId":"existing-op"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, appended.StatusCode);
+        _redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync((await TestRedisServer.GetAsync()).ConnectionString);
+    }
+
+    public Task<string> DigestAsync() => StoreDigest.TakeAsync(_redis, Silo.Setting("Sessions:KeyPrefix")!);
+
+    public async Task DisposeAsync()
+    {
+        await Silo.DisposeAsync();
+        _redis.Dispose();
+    }
+}
+
+/// <summary>Invariant 12: bad input gets a problem document naming the field and limit, and changes nothing.</summary>
+public sealed class BadInputTests(SeededSilo seeded) : IClassFixture<SeededSilo>
+{
+    private const string Existing = "/v1/sessions/existing";
+
+    public static TheoryData<string, string, string, int, string> Cases()
+    {
+        var deep = new string('[', 80) + new string(']', 80);
+        var manyItems = "[" + string.Join(",", Enumerable.Repeat("{}", 101)) + "]";
+        return new()
+        {
+            // method, path, body, expected status, field named
+            { "POST", "/v1/sessions", "not json", 400, "body" },
+            { "POST", "/v1/sessions", "[]", 400, "body" },
+            { "POST", "/v1/sessions", "{}", 400, "userId" },
+            { "POST", "/v1/sessions", """{"userId":"bad id!"}""", 400, "userId" },
+            { "POST", "/v1/sessions", $$"""{"userId":"{{new string('u', 129)}}"}""", 400, "userId" },
+            { "POST", "/v1/sessions", """{"userId":"existing-user","sessionId":"existing"}""", 409, "sessionId" },
+            { "POST", "/v1/sessions", """{"userId":"u","sessionId":"{curly}"}""", 400, "sessionId" },
+            { "POST", "/v1/sessions", """{"userId":"u","title":123}""", 400, "title" },
+            { "POST", "/v1/sessions", """{"userId":"u","title":"a\u0000b"}""", 400, "title" },
+            { "POST", "/v1/sessions", """{"userId":"u","ttlSeconds":0}""", 400, "ttlSeconds" },
+            { "POST", "/v1/sessions", """{"userId":"u","ttlSeconds":"60"}""", 400, "ttlSeconds" },
+            { "POST", "/v1/sessions", """{"userId":"u","ttlSeconds":1e100}""", 400, "ttlSeconds" },
+            { "POST", "/v1/sessions", """{"userId":"u","metadata":[1]}""", 400, "metadata" },
+            { "POST", "/v1/sessions", "{\"userId\":\"u\",\"metadata\":{\"x\":\"" + new string('m', 600) + "\"}}", 413, "metadata" },
+            { "POST", "/v1/sessions", "{\"userId\":\"u\",\"metadata\":{\"x\":" + deep + "}}", 400, "body" },
+            { "POST", Existing + "/items", "{}", 400, "items" },
+            { "POST", Existing + "/items", """{"items":[]}""", 400, "items" },
+            { "POST", Existing + "/items", """{"items":{"role":"user"}}""", 400, "items" },
+            { "POST", Existing + "/items", """{"items":[{"a":1},"text"]}""", 400, "items[1]" },
+            { "POST", Existing + "/items", $$"""{"items":{{manyItems}}}""", 400, "items" },
+            { "POST", Existing + "/items", $$"""{"items":[{"big":"{{new string('b', 2000)}}"}]}""", 413, "items[0]" },
+            { "POST", Existing + "/items", $$"""{"items":[{"big":"{{new string('b', 9000)}}"}]}""", 413, "body" },
+            { "POST", Existing + "/items", """{"items":[{"a":1}],"operationId":"a|b"}""", 400, "operationId" },
+            { "POST", Existing + "/items", """{"items":[{"a":1}],"agent":"line\nbreak"}""", 400, "agent" },
+            { "POST", Existing + "/items", """{"items":[{"a":1}],"userId":17}""", 400, "userId" },
+            { "POST", Existing + "/items", """{"items":[{"a":1}],"operationId":"existing-op"}""", 409, "operationId" },
+            { "POST", Existing + "/items", """{"items":[{"a":1}],"userId":"someone-else"}""", 404, "sessionId" },
+            { "POST", "/v1/sessions/bad$id/items", """{"items":[{"a":1}],"userId":"u"}""", 400, "sessionId" },
+            { "GET", Existing + "/items?limit=0", "", 400, "limit" },
+            { "GET", Existing + "/items?limit=-3", "", 400, "limit" },
+            { "GET", Existing + "/items?limit=ten", "", 400, "limit" },
+            { "GET", Existing + "/items?limit=99999999999", "", 400, "limit" },
+            { "GET", Existing + "/items?afterSeq=-1", "", 400, "afterSeq" },
+            { "GET", "/v1/sessions/missing", "", 404, "sessionId" },
+            { "POST", "/v1/sessions/missing/items/pop", "", 404, "sessionId" },
+            { "DELETE", "/v1/sessions/missing/items", "", 404, "sessionId" },
+            { "DELETE", "/v1/sessions/missing", "", 404, "sessionId" },
+            { "GET", "/v1/users/existing-user/sessions?limit=0", "", 400, "limit" },
+            { "GET", "/v1/users/existing-user/sessions?limit=5000", "", 400, "limit" },
+            { "GET", "/v1/users/existing-user/sessions?cursor=garbage", "", 400, "cursor" },
+            { "GET", "/v1/users/existing-user/sessions?cursor=MTIzOg", "", 400, "cursor" },
+            { "DELETE", "/v1/users/not%20an%20id", "", 400, "userId" },
+            { "GET", "/v1/nothing-here", "", 404, "path" },
+            { "PUT", Existing, "{}", 405, "method" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Bad_requests_get_a_problem_naming_the_field_and_change_nothing(
+        string method, string path, string body, int status, string field)
+    {
+        var before = await seeded.DigestAsync();
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body.Length > 0) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        var response = await seeded.Silo.CreateClient().SendAsync(request);
+
+        await AssertProblemAsync(response, status, field);
+        Assert.Equal(before, await seeded.DigestAsync());
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_and_wrong_content_types_are_refused()
+    {
+        var before = await seeded.DigestAsync();
+        var http = seeded.Silo.CreateClient();
+
+        var invalidUtf8 = new ByteArrayContent([.. Encoding.ASCII.GetBytes("{\"items\":[{\"a\":\""), 0xC3, 0x28, .. Encoding.ASCII.GetBytes("\"}]}")]);
+        invalidUtf8.Headers.ContentType = new("application/json");
+        await AssertProblemAsync(await http.PostAsync(Existing + "/items", invalidUtf8), 400, "body");
+        await AssertProblemAsync(await http.PostAsync(Existing + "/items", new StringContent("""{"items":[{"a":1}]}""", Encoding.UTF8, "text/plain")), 415, "Content-Type");
+
+        Assert.Equal(before, await seeded.DigestAsync());
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string field)
+    {
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+        if (status == 413) Assert.True(problem.TryGetProperty("limit", out _), "a 413 names its limit");
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSessions.Abstractions;
+using OrleansSessions.ClientSdk;
+using OrleansSessions.Tests.Infrastructure;
+
+namespace OrleansSessions.Tests;
+
+/// <summary>The .NET client, registered through DI, against a silo started by the test.</summary>
+public sealed class ClientSdkTests
+{
+    private static async Task<(SiloFactory Silo, SessionsClient Client, ServiceProvider Services)> StartAsync()
+    {
+        var silo = await SiloFactory.OnTestServerAsync();
+        var services = new ServiceCollection();
+        services.AddSessionsClient(silo.Server.BaseAddress).ConfigurePrimaryHttpMessageHandler(() => silo.Server.CreateHandler());
+        var provider = services.BuildServiceProvider();
+        return (silo, provider.GetRequiredService<SessionsClient>(), provider);
+    }
+
+    [Fact]
+    public async Task The_client_creates_appends_reads_pops_clears_lists_and_deletes()
+    {
+        var (silo, client, services) = await StartAsync();
+        await using var _ = silo;
+        using var __ = services;
+
+        var created = await client.CreateSessionAsync(new CreateSessionRequest("kim", "k1", "Groceries", 600));
+        var ack = await client.AppendItemsAsync("k1", new AppendItemsRequest([Items.Message("milk"), Items.Message("eggs", "assistant")], "op-1", "shopper"));
+        var replay = await client.AppendItemsAsync("k1", new AppendItemsRequest([Items.Message("milk"), Items.Message("eggs", "assistant")], "op-1", "shopper"));
+        var newest = await client.GetItemsAsync("k1", limit: 1);
+        var afterFirst = await client.GetItemsAsync("k1", afterSeq: 1);
+        var popped = await client.PopItemAsync("k1");
+        await client.ClearItemsAsync("k1");
+        var emptyPop = await client.PopItemAsync("k1");
+        var info = await client.GetSessionAsync("k1");
+        var listing = await client.ListSessionsAsync("kim", limit: 10);
+        await client.DeleteSessionAsync("k1");
+
+        Assert.Equal("kim", created.UserId);
+        Assert.Equal(new AppendResult(1, 2, 2), ack);
+        Assert.Equal(ack, replay);
+        Assert.Equal(["eggs"], newest.Items.Select(i => Items.Content(i.Item)));
+        Assert.Equal([2L], afterFirst.Items.Select(i => i.Seq));
+        Assert.Equal(2, popped!.Seq);
+        Assert.Null(emptyPop);
+        Assert.Equal((0L, 2L, "shopper"), (info.ItemCount, info.LastSeq, info.CurrentAgent));
+        Assert.Equal(["k1"], listing.Sessions.Select(s => s.SessionId));
+        await Assert.ThrowsAsync<SessionsNotFoundException>(() => client.GetSessionAsync("k1"));
+    }
+
+    [Fact]
+    public async Task Problems_arrive_as_typed_exceptions_with_the_field_named()
+    {
+        var (silo, client, services) = await StartAsync();
+        await using var _ = silo;
+        using var __ = services;
+        await client.CreateSessionAsync(new CreateSessionRequest("lee", "l1"));
+        await client.AppendItemsAsync("l1", new AppendItemsRequest([Items.Message("a")], "op"));
+
+        var conflict = await Assert.ThrowsAsync<SessionsConflictException>(() =>
+            client.AppendItemsAsync("l1", new AppendItemsRequest([Items.Message("b")], "op")));
+        var rejected = await Assert.ThrowsAsync<SessionsRequestRejectedException>(() => client.GetItemsAsync("l1", limit: 0));
+        var missing = await Assert.ThrowsAsync<SessionsNotFoundException>(() => client.PopItemAsync("nope"));
+        var taken = await Assert.ThrowsAsync<SessionsConflictException>(() => client.CreateSessionAsync(new CreateSessionRequest("lee", "l1")));
+
+        Assert.Equal("operationId", conflict.Problem?.Field);
+        Assert.Equal("limit", rejected.Problem?.Field);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, rejected.Status);
+        Assert.Equal("sessionId", missing.Problem?.Field);
+        Assert.Equal("sessionId", taken.Problem?.Field);
+    }
+
+    [Fact]
+    public async Task Listing_pages_with_the_cursor_the_client_hands_back()
+    {
+        var (silo, client, services) = await StartAsync();
+        await using var _ = silo;
+        using var __ = services;
+        for (var i = 0; i < 5; i++) await client.CreateSessionAsync(new CreateSessionRequest("max", $"m{i}"));
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.ListSessionsAsync("max", limit: 2, cursor: cursor);
+            seen.AddRange(page.Sessions.Select(s => s.SessionId));
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(5, seen.Distinct().Count());
+        await client.DeleteUserAsync("max");
+        Assert.Empty((await client.ListSessionsAsync("max")).Sessions);
+    }
+}

@@ -1,0 +1,139 @@
+using OrleansSessions.Abstractions;
+using OrleansSessions.Tests.Infrastructure;
+
+namespace OrleansSessions.Tests;
+
+/// <summary>Invariants 8 and 9: the user index and the order of cross-grain steps.</summary>
+public sealed class UserGrainTests
+{
+    private static Task<SessionInfo> CreateAsync(GrainHost host, string user, string session, int? ttl = null) =>
+        host.Session(session).CallAsync(g => g.CreateAsync(new CreateSessionCommand(user, null, ttl, null), default));
+
+    private static Task<AppendResult> AppendAsync(GrainHost host, string session, string content) =>
+        host.Session(session).CallAsync(g => g.AppendAsync(new AppendItemsCommand([Items.Message(content)]), default));
+
+    private static async Task<List<string>> ListAllAsync(GrainHost host, string user, int pageSize)
+    {
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await host.User(user).CallAsync(g => g.ListSessionsAsync(pageSize, cursor, default));
+            Assert.True(page.Sessions.Count <= pageSize);
+            ids.AddRange(page.Sessions.Select(s => s.SessionId));
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+        return ids;
+    }
+
+    [Fact]
+    public async Task Listing_is_paged_and_ordered_by_last_activity()
+    {
+        await using var host = await GrainHost.StartAsync();
+        for (var i = 0; i < 7; i++)
+        {
+            await CreateAsync(host, "alice", $"s{i}");
+            await Task.Delay(3);
+        }
+        await AppendAsync(host, "s2", "brings s2 to the top");
+
+        var ids = await ListAllAsync(host, "alice", pageSize: 3);
+
+        Assert.Equal(["s2", "s6", "s5", "s4", "s3", "s1", "s0"], ids);
+        Assert.Equal(7, await host.User("alice").CallAsync(g => g.CountSessionsAsync(default)));
+    }
+
+    [Fact]
+    public async Task Deleted_and_expired_sessions_never_appear_in_the_listing()
+    {
+        await using var host = await GrainHost.StartAsync();
+        await CreateAsync(host, "bob", "kept");
+        await CreateAsync(host, "bob", "deleted");
+        await CreateAsync(host, "bob", "expiring", ttl: 1);
+        await host.Session("deleted").CallAsync(g => g.DeleteAsync(null, default));
+        await Task.Delay(1500);
+
+        Assert.Equal(["kept"], await ListAllAsync(host, "bob", pageSize: 10));
+        Assert.Equal(1, await host.User("bob").CallAsync(g => g.CountSessionsAsync(default)));
+        await Assert.ThrowsAsync<SessionNotFoundException>(() => host.Session("deleted").CallAsync(g => g.GetInfoAsync(default)));
+    }
+
+    [Fact]
+    public async Task A_session_created_by_an_append_is_listed_and_loading_it_by_id_finds_its_owner()
+    {
+        await using var host = await GrainHost.StartAsync();
+        await host.Session("via-append").CallAsync(g => g.AppendAsync(
+            new AppendItemsCommand([Items.Message("hi")], UserId: "carol"), default));
+
+        Assert.Equal(["via-append"], await ListAllAsync(host, "carol", 10));
+        Assert.Equal("carol", (await host.Session("via-append").CallAsync(g => g.GetInfoAsync(default))).UserId);
+    }
+
+    [Fact]
+    public async Task A_crash_between_index_write_and_session_create_leaves_nothing_visible_and_is_pruned_later()
+    {
+        await using var host = await GrainHost.StartAsync(new() { ["Sessions:IndexPruneGrace"] = "00:00:01" });
+        await CreateAsync(host, "dave", "real");
+        await host.UserIndex.AddAsync("dave", "never-created"); // the first step of a create that then crashed
+        var indexKey = host.Keys.UserIndex("dave");
+
+        Assert.Equal(["real"], await ListAllAsync(host, "dave", 10));
+        Assert.Equal(2, await host.Db.SortedSetLengthAsync(indexKey)); // too young to prune: it may be a create in flight
+
+        await Task.Delay(1200);
+        Assert.Equal(["real"], await ListAllAsync(host, "dave", 10));
+        Assert.Equal(1, await host.Db.SortedSetLengthAsync(indexKey));
+
+        await CreateAsync(host, "dave", "never-created"); // retrying the create is harmless
+        Assert.Equal(2, (await ListAllAsync(host, "dave", 10)).Count);
+    }
+
+    [Fact]
+    public async Task A_session_id_owned_by_another_user_is_not_listed_for_the_one_whose_create_failed()
+    {
+        await using var host = await GrainHost.StartAsync();
+        await CreateAsync(host, "erin", "shared-id");
+
+        await Assert.ThrowsAsync<SessionAlreadyExistsException>(() => CreateAsync(host, "frank", "shared-id"));
+
+        Assert.Empty(await ListAllAsync(host, "frank", 10));
+        Assert.Equal(["shared-id"], await ListAllAsync(host, "erin", 10));
+    }
+
+    [Fact]
+    public async Task Erasing_a_user_deletes_all_of_theirs_and_nothing_of_anyone_else()
+    {
+        await using var host = await GrainHost.StartAsync();
+        await Task.WhenAll(Enumerable.Range(0, 450).Select(i => CreateAsync(host, "gina", $"g{i}")));
+        await CreateAsync(host, "hank", "h1");
+
+        var erased = await host.User("gina").CallAsync(g => g.EraseAsync(default));
+
+        Assert.Equal(450, erased);
+        Assert.Empty(await ListAllAsync(host, "gina", 100));
+        Assert.Equal(["h1"], await ListAllAsync(host, "hank", 100));
+        Assert.All(host.AllKeys(), key => Assert.True(key.Contains("{s:h1}") || key.Contains("{u:hank}"), key));
+    }
+
+    [Fact]
+    public async Task Every_key_carries_one_session_or_user_hash_tag()
+    {
+        await using var host = await GrainHost.StartAsync();
+        await CreateAsync(host, "ivy", "k1");
+        await host.Session("k1").CallAsync(g => g.AppendAsync(new AppendItemsCommand([Items.Message("a")], "op", "agent"), default));
+        await host.User("ivy").CallAsync(g => g.ListSessionsAsync(10, null, default));
+
+        var keys = host.AllKeys();
+        Assert.Equal(5, keys.Count);
+        Assert.All(keys, key => Assert.Matches($"^{host.Prefix}:{{(s:k1|u:ivy)}}:[a-z]+$", key));
+    }
+
+    [Fact]
+    public async Task A_cursor_that_was_not_issued_is_refused()
+    {
+        await using var host = await GrainHost.StartAsync();
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            host.User("jo").CallAsync(g => g.ListSessionsAsync(10, "not a cursor!", default)));
+        Assert.Equal("cursor", error.ParamName);
+    }
+}
