@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace OrleansSessions.Abstractions;
 
 /// <summary>One conversation. Every mutation is one atomic script over the session's keys.</summary>
@@ -21,8 +23,31 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <exception cref="SessionNotFoundException">no such session.</exception>
     Task<StoredItem?> PopAsync(CancellationToken cancellationToken);
 
+    /// <summary>Removes the items (and, with <paramref name="resetAgents"/>, the agent tracking); counters and metadata stay.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
-    Task ClearAsync(CancellationToken cancellationToken);
+    Task ClearAsync(bool resetAgents, CancellationToken cancellationToken);
+
+    /// <summary>Makes <paramref name="agent"/> the current agent and adds it to the agents used.</summary>
+    /// <exception cref="SessionNotFoundException">no such session.</exception>
+    Task<SessionInfo> TrackAgentAsync(string agent, CancellationToken cancellationToken);
+
+    /// <summary>The session's JSON data: named values beside the items.</summary>
+    /// <exception cref="SessionNotFoundException">no such session.</exception>
+    Task<IReadOnlyDictionary<string, JsonElement>> GetAllDataAsync(CancellationToken cancellationToken);
+
+    /// <returns>The value under <paramref name="key"/>, or null when there is none.</returns>
+    /// <exception cref="SessionNotFoundException">no such session.</exception>
+    Task<JsonElement?> GetDataAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Sets the value under <paramref name="key"/>; null removes it.</summary>
+    /// <exception cref="SessionNotFoundException">no such session.</exception>
+    Task SetDataAsync(string key, JsonElement? value, CancellationToken cancellationToken);
+
+    /// <summary>Sets one nested path inside the value under <paramref name="key"/>, without losing a concurrent
+    /// update from another silo; returns the whole new value.</summary>
+    /// <exception cref="SessionNotFoundException">no such session.</exception>
+    /// <exception cref="ArgumentException">the path runs through something that is not an object.</exception>
+    Task<JsonElement> UpdateDataAsync(string key, IReadOnlyList<string> path, JsonElement value, CancellationToken cancellationToken);
 
     /// <summary>Deletes the session and drops it from its owner's index; returns false when it did not exist
     /// (or, with <paramref name="requiredOwner"/>, belongs to someone else).</summary>

@@ -14,7 +14,8 @@ public sealed record SessionInfo(
     string? CurrentAgent,
     IReadOnlyList<string> AgentsUsed,
     JsonElement? Metadata,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt,
+    long TokenTotal = 0);
 
 /// <summary>An item as stored: its sequence number in the session, the server time it was appended, and the JSON sent.</summary>
 public sealed record StoredItem(long Seq, DateTimeOffset CreatedAt, JsonElement Item);
@@ -38,4 +39,13 @@ public sealed record AppendItemsRequest(
     IReadOnlyList<JsonElement> Items,
     string? OperationId = null,
     string? Agent = null,
-    string? UserId = null);
+    string? UserId = null,
+    long? Tokens = null,
+    int? TtlSeconds = null);
+
+/// <summary>HTTP body of <c>PUT /v1/sessions/{sessionId}/agent</c>.</summary>
+public sealed record TrackAgentRequest(string Agent);
+
+/// <summary>HTTP body of <c>PATCH /v1/sessions/{sessionId}/data/{key}</c>: set the value at a path of object keys
+/// inside the key's JSON value, creating objects on the way.</summary>
+public sealed record UpdateDataRequest(IReadOnlyList<string> Path, JsonElement Value);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Storage;
@@ -35,11 +36,12 @@ public sealed class SessionGrain(
     {
         cancellationToken.ThrowIfCancellationRequested();
         var texts = command.Items.Select(item => item.GetRawText()).ToArray();
-        var outcome = await store.AppendAsync(sessionId, command, texts, createOwner: null, createTtlMs: 0);
+        var ttlMs = command.TtlSeconds * 1000L;
+        var outcome = await store.AppendAsync(sessionId, command, texts, createOwner: null, ttlMs);
         if (outcome.Status == AppendStatus.Missing && command.UserId is { } owner)
         {
             await userIndex.AddAsync(owner, sessionId);
-            outcome = await store.AppendAsync(sessionId, command, texts, createOwner: owner, DefaultTtlMs);
+            outcome = await store.AppendAsync(sessionId, command, texts, createOwner: owner, ttlMs ?? DefaultTtlMs);
         }
         switch (outcome.Status)
         {
@@ -57,8 +59,22 @@ public sealed class SessionGrain(
     public async Task<ItemsPage> ReadAsync(ItemsQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return await store.ReadAsync(sessionId, query) ?? throw new SessionNotFoundException(sessionId);
+        // A role filter reads the whole range and keeps the newest matches, so the limit counts matching items.
+        var stored = query.Role is null ? query : query with { Limit = query.AfterSeq is null ? null : query.Limit };
+        var page = await store.ReadAsync(sessionId, stored) ?? throw new SessionNotFoundException(sessionId);
+        IReadOnlyList<StoredItem> items = page.Items;
+        if (query.Role is { } role)
+        {
+            var matching = items.Where(i => HasRole(i.Item, role)).ToList();
+            items = query.Limit is not { } limit ? matching
+                : query.AfterSeq is null ? matching.TakeLast(limit).ToList() : matching.Take(limit).ToList();
+        }
+        if (query.SafeStart) items = ModelInputWindow.DropOrphanToolOutputs(items);
+        return ReferenceEquals(items, page.Items) ? page : page with { Items = items };
     }
+
+    private static bool HasRole(JsonElement item, string role) =>
+        item.TryGetProperty("role", out var value) && value.ValueKind == JsonValueKind.String && value.GetString() == role;
 
     public async Task<StoredItem?> PopAsync(CancellationToken cancellationToken)
     {
@@ -67,10 +83,65 @@ public sealed class SessionGrain(
         return found ? item : throw new SessionNotFoundException(sessionId);
     }
 
-    public async Task ClearAsync(CancellationToken cancellationToken)
+    public async Task ClearAsync(bool resetAgents, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!await store.ClearAsync(sessionId)) throw new SessionNotFoundException(sessionId);
+        if (!await store.ClearAsync(sessionId, resetAgents)) throw new SessionNotFoundException(sessionId);
+    }
+
+    public async Task<SessionInfo> TrackAgentAsync(string agent, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await store.TrackAgentAsync(sessionId, agent) ?? throw new SessionNotFoundException(sessionId);
+    }
+
+    public async Task<IReadOnlyDictionary<string, JsonElement>> GetAllDataAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var values = await store.GetDataAsync(sessionId, key: null) ?? throw new SessionNotFoundException(sessionId);
+        return values.ToDictionary(v => v.Key, v => Parse(v.Value.Json));
+    }
+
+    public async Task<JsonElement?> GetDataAsync(string key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var values = await store.GetDataAsync(sessionId, key) ?? throw new SessionNotFoundException(sessionId);
+        return values.TryGetValue(key, out var value) ? Parse(value.Json) : null;
+    }
+
+    public async Task SetDataAsync(string key, JsonElement? value, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (await store.SetDataAsync(sessionId, key, expectedVersion: null, value?.GetRawText()) == DataWriteStatus.Missing)
+        {
+            throw new SessionNotFoundException(sessionId);
+        }
+    }
+
+    /// <summary>Read, change in memory, then write only if no other silo wrote the value meanwhile; else again.</summary>
+    public async Task<JsonElement> UpdateDataAsync(
+        string key, IReadOnlyList<string> path, JsonElement value, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var values = await store.GetDataAsync(sessionId, key) ?? throw new SessionNotFoundException(sessionId);
+            var (version, current) = values.TryGetValue(key, out var found) ? found : (0, "{}");
+            var updated = JsonPathUpdate.Apply(current, path, value);
+            switch (await store.SetDataAsync(sessionId, key, version, updated))
+            {
+                case DataWriteStatus.Written:
+                    return Parse(updated);
+                case DataWriteStatus.Missing:
+                    throw new SessionNotFoundException(sessionId);
+            }
+        }
+    }
+
+    private static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 
     public async Task<bool> DeleteAsync(string? requiredOwner, CancellationToken cancellationToken)

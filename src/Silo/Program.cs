@@ -32,6 +32,7 @@ app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapHealthEndpoints();
 app.MapSessionEndpoints();
+app.MapSessionDataEndpoints();
 app.MapUserEndpoints();
 
 app.Run();

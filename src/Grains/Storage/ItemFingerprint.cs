@@ -1,16 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
-using OrleansSessions.Abstractions;
 
 namespace OrleansSessions.Grains.Storage;
 
-/// <summary>What an operation id is bound to: a hash of the batch's agent and item texts, in order.</summary>
+/// <summary>What an operation id is bound to: a hash of the batch's agent, tokens and item texts, in order.</summary>
 internal static class ItemFingerprint
 {
-    public static string Compute(string? agent, IReadOnlyList<string> itemTexts)
+    public static string Compute(string? agent, long? tokens, IReadOnlyList<string> itemTexts)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Append(hash, agent ?? "");
+        Append(hash, tokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
         foreach (var text in itemTexts) Append(hash, text);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }

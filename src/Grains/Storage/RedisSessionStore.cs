@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrleansSessions.Abstractions;
 using StackExchange.Redis;
 
@@ -23,17 +24,20 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     }
 
     /// <param name="createOwner">When set and the session is missing, the append creates it for this user.</param>
+    /// <param name="ttlMs">The session's TTL from this write on (0 = none); null keeps an existing session's.</param>
     public async Task<AppendOutcome> AppendAsync(
-        string sessionId, AppendItemsCommand command, IReadOnlyList<string> itemTexts, string? createOwner, long createTtlMs)
+        string sessionId, AppendItemsCommand command, IReadOnlyList<string> itemTexts, string? createOwner, long? ttlMs)
     {
-        var args = new RedisValue[6 + itemTexts.Count];
+        const int fixedArgs = 7;
+        var args = new RedisValue[fixedArgs + itemTexts.Count];
         args[0] = command.OperationId ?? "";
-        args[1] = command.OperationId is null ? "" : ItemFingerprint.Compute(command.Agent, itemTexts);
+        args[1] = command.OperationId is null ? "" : ItemFingerprint.Compute(command.Agent, command.Tokens, itemTexts);
         args[2] = createOwner ?? "";
-        args[3] = createTtlMs;
+        args[3] = ttlMs?.ToString(CultureInfo.InvariantCulture) ?? "";
         args[4] = command.UserId ?? "";
         args[5] = command.Agent ?? "";
-        for (var i = 0; i < itemTexts.Count; i++) args[6 + i] = itemTexts[i];
+        args[6] = command.Tokens?.ToString(CultureInfo.InvariantCulture) ?? "";
+        for (var i = 0; i < itemTexts.Count; i++) args[fixedArgs + i] = itemTexts[i];
 
         var reply = await RunAsync(SessionScripts.Append, sessionId, args);
         return Status(reply) switch
@@ -49,7 +53,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
 
     public async Task<ItemsPage?> ReadAsync(string sessionId, ItemsQuery query)
     {
-        var reply = await RunAsync(SessionScripts.Read, sessionId, query.AfterSeq ?? -1, query.Limit ?? -1);
+        var reply = await RunAsync(SessionScripts.Read, sessionId, query.AfterSeq ?? -1, query.Limit ?? -1, query.RefreshTtl ? "1" : "0");
         if (Status(reply) != "ok") return null;
         var entries = (string[])reply[3]!;
         var items = new StoredItem[entries.Length];
@@ -70,8 +74,44 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     }
 
     /// <returns>false when the session is missing.</returns>
-    public async Task<bool> ClearAsync(string sessionId) =>
-        Status(await RunAsync(SessionScripts.Clear, sessionId)) == "cleared";
+    public async Task<bool> ClearAsync(string sessionId, bool resetAgents) =>
+        Status(await RunAsync(SessionScripts.Clear, sessionId, resetAgents ? "1" : "0")) == "cleared";
+
+    public async Task<SessionInfo?> TrackAgentAsync(string sessionId, string agent)
+    {
+        var reply = await RunAsync(SessionScripts.TrackAgent, sessionId, agent);
+        return Status(reply) == "ok" ? SessionDescription.Parse(sessionId, reply[1]) : null;
+    }
+
+    /// <param name="key">One key, or null for all of them.</param>
+    /// <returns>null when the session is missing; else each key with its value's version and JSON text.</returns>
+    public async Task<IReadOnlyDictionary<string, (long Version, string Json)>?> GetDataAsync(string sessionId, string? key)
+    {
+        var reply = await RunAsync(SessionScripts.GetData, sessionId, key ?? "");
+        if (Status(reply) != "ok") return null;
+        var flat = (string[])reply[1]!;
+        var values = new Dictionary<string, (long, string)>(flat.Length / 2);
+        for (var i = 0; i + 1 < flat.Length; i += 2)
+        {
+            var bar = flat[i + 1].IndexOf('|');
+            values[flat[i]] = (long.Parse(flat[i + 1].AsSpan(0, bar), CultureInfo.InvariantCulture), flat[i + 1][(bar + 1)..]);
+        }
+        return values;
+    }
+
+    /// <param name="expectedVersion">Write only if the value is still at this version (0 = absent); null writes regardless.</param>
+    /// <param name="json">The new value, or null to remove it.</param>
+    public async Task<DataWriteStatus> SetDataAsync(string sessionId, string key, long? expectedVersion, string? json)
+    {
+        var reply = await RunAsync(SessionScripts.SetData, sessionId,
+            key, expectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "", json ?? "");
+        return Status(reply) switch
+        {
+            "missing" => DataWriteStatus.Missing,
+            "stale" => DataWriteStatus.Stale,
+            _ => DataWriteStatus.Written,
+        };
+    }
 
     /// <returns>The deleted session's owner, or null when there was nothing (of <paramref name="requiredOwner"/>'s) to delete.</returns>
     public async Task<string?> DeleteAsync(string sessionId, string? requiredOwner)

@@ -29,7 +29,8 @@ internal static class SessionDescription
             CurrentAgent: Text(meta, "currentAgent"),
             AgentsUsed: (string[])parts[2]!,
             Metadata: metadata is null ? null : JsonDocument.Parse(metadata).RootElement.Clone(),
-            ExpiresAt: expiresAt > 0 ? Time(expiresAt) : null);
+            ExpiresAt: expiresAt > 0 ? Time(expiresAt) : null,
+            TokenTotal: Number(meta, "tokens"));
     }
 
     private static string? Text(Dictionary<string, string> meta, string field) =>

@@ -3,8 +3,9 @@ namespace OrleansSessions.Grains.Storage;
 /// <summary>
 /// The Lua scripts behind every session operation. Each runs atomically on the session's hash tag with
 /// KEYS = 1 meta (hash: userId, title, createdAt, updatedAt, lastSeq, version, ttlMs, expiresAt, metadata,
-/// currentAgent), 2 items (sorted set: score = seq, member = "seq|createdAtMs|json"), 3 ops (hash: operation id
-/// -> "fingerprint|firstSeq|lastSeq"), 4 agents (sorted set: agent name, score = first seq it appeared at).
+/// currentAgent, tokens), 2 items (sorted set: score = seq, member = "seq|createdAtMs|json"), 3 ops (hash:
+/// operation id -> "fingerprint|firstSeq|lastSeq"), 4 agents (sorted set: agent name, score = the seq it was
+/// first used at), 5 data (hash: key -> "version|json").
 /// Times are milliseconds from the server's TIME. The scripts run unchanged on Redis 7 and Garnet.
 /// </summary>
 internal static class SessionScripts
@@ -19,20 +20,22 @@ internal static class SessionScripts
         end
         -- A new session starts from nothing, even if another key of an expired one outlived its meta by a moment.
         local function start_session(now, owner, title, ttl, metadata)
-          redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+          redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
           redis.call('HSET', KEYS[1], 'userId', owner, 'title', title, 'createdAt', now, 'lastSeq', 0,
             'version', 0, 'ttlMs', ttl, 'metadata', metadata)
         end
         -- Every change: bump version, stamp updatedAt, and apply the TTL to every key of the session.
-        local function commit_change(now)
-          redis.call('HINCRBY', KEYS[1], 'version', 1)
+        local function apply_ttl(now)
           local ttl = tonumber(redis.call('HGET', KEYS[1], 'ttlMs') or '0')
           if ttl > 0 then
-            redis.call('HSET', KEYS[1], 'updatedAt', now, 'expiresAt', now + ttl)
+            redis.call('HSET', KEYS[1], 'expiresAt', now + ttl)
             for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
-          else
-            redis.call('HSET', KEYS[1], 'updatedAt', now)
           end
+        end
+        local function commit_change(now)
+          redis.call('HINCRBY', KEYS[1], 'version', 1)
+          redis.call('HSET', KEYS[1], 'updatedAt', now)
+          apply_ttl(now)
         end
 
         """;
@@ -54,8 +57,8 @@ internal static class SessionScripts
         """;
 
     /// <summary>ARGV: 1 operation id ('' = none), 2 fingerprint of the content, 3 owner if the append may create
-    /// the session ('' = it may not), 4 ttlMs for a created session, 5 owner the session must have ('' = any),
-    /// 6 agent ('' = none), 7.. the items as JSON text.
+    /// the session ('' = it may not), 4 ttlMs (0 = none) from now on ('' = keep the session's), 5 owner the session
+    /// must have ('' = any), 6 agent ('' = none), 7 tokens to add ('' = none), 8.. the items as JSON text.
     /// Returns {'missing'}, {'not-owner'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner, 0} or
     /// {'appended', firstSeq, lastSeq, owner, now}.</summary>
     public const string Append = Prelude + """
@@ -76,19 +79,22 @@ internal static class SessionScripts
         local now = server_now_ms()
         if not owner then
           owner = ARGV[3]
-          start_session(now, owner, '', ARGV[4], '')
+          start_session(now, owner, '', ARGV[4] == '' and 0 or ARGV[4], '')
+        elseif ARGV[4] ~= '' then
+          redis.call('HSET', KEYS[1], 'ttlMs', ARGV[4])
         end
-        local count = #ARGV - 6
+        local count = #ARGV - 7
         local last = redis.call('HINCRBY', KEYS[1], 'lastSeq', count)
         local first = last - count + 1
         for i = 1, count do
           local seq = first + i - 1
-          redis.call('ZADD', KEYS[2], seq, seq .. '|' .. now .. '|' .. ARGV[6 + i])
+          redis.call('ZADD', KEYS[2], seq, seq .. '|' .. now .. '|' .. ARGV[7 + i])
         end
         if ARGV[6] ~= '' then
           redis.call('HSET', KEYS[1], 'currentAgent', ARGV[6])
           redis.call('ZADD', KEYS[4], 'NX', first, ARGV[6])
         end
+        if ARGV[7] ~= '' then redis.call('HINCRBY', KEYS[1], 'tokens', ARGV[7]) end
         if ARGV[1] ~= '' then
           redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. '|' .. first .. '|' .. last)
         end
@@ -96,10 +102,11 @@ internal static class SessionScripts
         return {'appended', first, last, owner, now}
         """;
 
-    /// <summary>ARGV: 1 afterSeq (-1 = read the newest), 2 limit (-1 = no limit).
+    /// <summary>ARGV: 1 afterSeq (-1 = read the newest), 2 limit (-1 = no limit), 3 '1' to restart the TTL.
     /// Returns {'missing'} or {'ok', lastSeq, version, entries}.</summary>
-    public const string Read = """
+    public const string Read = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+        if ARGV[3] == '1' then apply_ttl(server_now_ms()) end
         local state = redis.call('HMGET', KEYS[1], 'lastSeq', 'version')
         local after = tonumber(ARGV[1])
         local limit = tonumber(ARGV[2])
@@ -130,10 +137,15 @@ internal static class SessionScripts
         return {'popped', newest[1]}
         """;
 
-    /// <summary>Removes the items; the session, its counters and metadata stay. Returns {'missing'} or {'cleared'}.</summary>
+    /// <summary>Removes the items; the session, its counters and metadata stay. ARGV: 1 '1' to forget the agents too.
+    /// Returns {'missing'} or {'cleared'}.</summary>
     public const string Clear = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         redis.call('DEL', KEYS[2])
+        if ARGV[1] == '1' then
+          redis.call('DEL', KEYS[4])
+          redis.call('HDEL', KEYS[1], 'currentAgent')
+        end
         commit_change(server_now_ms())
         return {'cleared'}
         """;
@@ -142,7 +154,42 @@ internal static class SessionScripts
     public const string Delete = """
         local owner = redis.call('HGET', KEYS[1], 'userId')
         if not owner or (ARGV[1] ~= '' and owner ~= ARGV[1]) then return {'missing'} end
-        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
         return {'deleted', owner}
+        """;
+
+    /// <summary>ARGV: 1 agent. Returns {'missing'} or {'ok', description}.</summary>
+    public const string TrackAgent = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+        redis.call('HSET', KEYS[1], 'currentAgent', ARGV[1])
+        redis.call('ZADD', KEYS[4], 'NX', tonumber(redis.call('HGET', KEYS[1], 'lastSeq')) + 1, ARGV[1])
+        commit_change(server_now_ms())
+        return {'ok', describe()}
+        """;
+
+    /// <summary>ARGV: 1 key ('' = all keys). Returns {'missing'} or {'ok', {key, "version|json", ...}}.</summary>
+    public const string GetData = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+        if ARGV[1] == '' then return {'ok', redis.call('HGETALL', KEYS[5])} end
+        local value = redis.call('HGET', KEYS[5], ARGV[1])
+        if not value then return {'ok', {}} end
+        return {'ok', {ARGV[1], value}}
+        """;
+
+    /// <summary>Compare-and-set of one data value. ARGV: 1 key, 2 the version it must have ('' = any, 0 = absent),
+    /// 3 JSON ('' = remove). Returns {'missing'}, {'stale'} or {'ok', newVersion}.</summary>
+    public const string SetData = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+        local current = redis.call('HGET', KEYS[5], ARGV[1])
+        local version = 0
+        if current then version = tonumber(string.match(current, '^(%d+)|')) end
+        if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= version then return {'stale'} end
+        if ARGV[3] == '' then
+          redis.call('HDEL', KEYS[5], ARGV[1])
+        else
+          redis.call('HSET', KEYS[5], ARGV[1], (version + 1) .. '|' .. ARGV[3])
+        end
+        commit_change(server_now_ms())
+        return {'ok', version + 1}
         """;
 }

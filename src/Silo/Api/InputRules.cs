@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace OrleansSessions.Silo.Api;
@@ -34,6 +36,23 @@ public sealed class InputRules(IOptions<ApiLimits> options)
         }
         if (value.Any(char.IsControl)) throw ApiProblemException.BadRequest(field, $"{field} must not contain control characters.");
         return value;
+    }
+
+    public bool OptionalFlag(string field, string? value) => value switch
+    {
+        null or "false" => false,
+        "true" => true,
+        _ => throw ApiProblemException.BadRequest(field, $"{field} must be true or false."),
+    };
+
+    /// <summary>A JSON value stored as data: at most MaxItemBytes.</summary>
+    public JsonElement DataValue(string field, JsonElement value)
+    {
+        if (Encoding.UTF8.GetByteCount(value.GetRawText()) > Limits.MaxItemBytes)
+        {
+            throw ApiProblemException.TooLarge(field, $"{field} is larger than {Limits.MaxItemBytes} bytes.", Limits.MaxItemBytes);
+        }
+        return value.Clone();
     }
 
     public long? OptionalNumber(string field, string? value, long min, long max)

@@ -5,11 +5,19 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace OrleansSessions.Silo.Api;
 
-/// <summary>Reads a request body as one JSON object, within the size and depth limits, before anything else
+/// <summary>Reads a request body as one JSON document, within the size and depth limits, before anything else
 /// looks at it.</summary>
 public static class JsonRequest
 {
     public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request, ApiLimits limits, CancellationToken cancellationToken)
+    {
+        var document = await ReadValueAsync(request, limits, cancellationToken);
+        if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
+        document.Dispose();
+        throw ApiProblemException.BadRequest("body", "The body must be a JSON object.");
+    }
+
+    public static async Task<JsonDocument> ReadValueAsync(HttpRequest request, ApiLimits limits, CancellationToken cancellationToken)
     {
         if (request.ContentType is { } contentType
             && (!MediaTypeHeaderValue.TryParse(contentType, out var media)
@@ -26,10 +34,9 @@ public static class JsonRequest
 
         var body = await ReadBoundedAsync(request.Body, limits, cancellationToken);
         if (!Utf8.IsValid(body.Span)) throw ApiProblemException.BadRequest("body", "The body is not valid UTF-8.");
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
         }
         catch (JsonException error) when (error.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
         {
@@ -39,12 +46,6 @@ public static class JsonRequest
         {
             throw ApiProblemException.BadRequest("body", $"The body is not valid JSON: {error.Message}");
         }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            throw ApiProblemException.BadRequest("body", "The body must be a JSON object.");
-        }
-        return document;
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(Stream body, ApiLimits limits, CancellationToken cancellationToken)

@@ -46,6 +46,12 @@ public static class SessionEndpoints
         sessions.MapDelete("/{sessionId}/items", ClearItemsAsync)
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sessions.MapPut("/{sessionId}/agent", TrackAgentAsync)
+            .Accepts<TrackAgentRequest>("application/json")
+            .Produces<SessionInfo>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> CreateAsync(
@@ -67,11 +73,15 @@ public static class SessionEndpoints
     }
 
     private static async Task<IResult> ReadItemsAsync(
-        string sessionId, string? limit, string? afterSeq, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, string? limit, string? afterSeq, string? role, string? safeStart, string? refreshTtl,
+        InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         var query = new ItemsQuery(
             (int?)rules.OptionalNumber("limit", limit, 1, int.MaxValue),
-            rules.OptionalNumber("afterSeq", afterSeq, 0, long.MaxValue / 2));
+            rules.OptionalNumber("afterSeq", afterSeq, 0, long.MaxValue / 2),
+            role is null ? null : rules.Text("role", role, rules.Limits.MaxNameLength),
+            rules.OptionalFlag("safeStart", safeStart),
+            rules.OptionalFlag("refreshTtl", refreshTtl));
         return Results.Ok(await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.ReadAsync(query, ct)));
     }
 
@@ -90,10 +100,21 @@ public static class SessionEndpoints
         return item is null ? Results.NoContent() : Results.Ok(item);
     }
 
-    private static async Task<IResult> ClearItemsAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> ClearItemsAsync(
+        string sessionId, string? resetAgents, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
-        await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.ClearAsync(ct));
+        var reset = rules.OptionalFlag("resetAgents", resetAgents);
+        await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.ClearAsync(reset, ct));
         return Results.NoContent();
+    }
+
+    private static async Task<IResult> TrackAgentAsync(
+        string sessionId, HttpRequest request, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        rules.Id("sessionId", sessionId);
+        using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
+        var agent = parse.TrackAgent(body.RootElement);
+        return Results.Ok(await Session(grains, sessionId).CallAsync(g => g.TrackAgentAsync(agent, ct)));
     }
 
     private static GrainReference<ISessionGrain> Session(IGrainFactory grains, string sessionId) =>

@@ -14,16 +14,7 @@ public sealed class SessionRequests(InputRules rules)
         var userId = rules.Id("userId", OptionalString(body, "userId"));
         var sessionId = OptionalString(body, "sessionId") is { } id ? rules.Id("sessionId", id) : Guid.NewGuid().ToString("N");
         var title = OptionalString(body, "title") is { } t ? rules.Text("title", t, Limits.MaxTitleLength) : null;
-
-        int? ttlSeconds = null;
-        if (Optional(body, "ttlSeconds") is { } ttl)
-        {
-            if (ttl.ValueKind != JsonValueKind.Number || !ttl.TryGetInt32(out var seconds) || seconds < 1 || seconds > Limits.MaxTtlSeconds)
-            {
-                throw ApiProblemException.BadRequest("ttlSeconds", $"ttlSeconds must be a whole number from 1 to {Limits.MaxTtlSeconds}.", Limits.MaxTtlSeconds);
-            }
-            ttlSeconds = seconds;
-        }
+        var ttlSeconds = (int?)OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
 
         JsonElement? metadata = null;
         if (Optional(body, "metadata") is { } meta)
@@ -65,11 +56,37 @@ public sealed class SessionRequests(InputRules rules)
         var operationId = OptionalString(body, "operationId") is { } op ? rules.Id("operationId", op) : null;
         var agent = OptionalString(body, "agent") is { } a ? rules.Text("agent", a, Limits.MaxNameLength) : null;
         var userId = OptionalString(body, "userId") is { } u ? rules.Id("userId", u) : null;
-        return new AppendItemsCommand(items, operationId, agent, userId);
+        var tokens = OptionalWholeNumber(body, "tokens", 0, 1_000_000_000);
+        var ttlSeconds = (int?)OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
+        return new AppendItemsCommand(items, operationId, agent, userId, tokens, ttlSeconds);
+    }
+
+    public string TrackAgent(JsonElement body) =>
+        rules.Text("agent", OptionalString(body, "agent") ?? throw ApiProblemException.BadRequest("agent", "agent is required."), Limits.MaxNameLength);
+
+    public (IReadOnlyList<string> Path, JsonElement Value) UpdateData(JsonElement body)
+    {
+        if (Optional(body, "path") is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() is 0 or > 32
+            || array.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.String || p.GetString()!.Length is 0 or > 256))
+        {
+            throw ApiProblemException.BadRequest("path", "path must be an array of 1 to 32 non-empty keys of at most 256 characters.", 32);
+        }
+        if (!body.TryGetProperty("value", out var value)) throw ApiProblemException.BadRequest("value", "value is required.");
+        return (array.EnumerateArray().Select(p => p.GetString()!).ToList(), rules.DataValue("value", value));
     }
 
     private static JsonElement? Optional(JsonElement body, string name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    private static long? OptionalWholeNumber(JsonElement body, string name, long min, long max)
+    {
+        if (Optional(body, name) is not { } value) return null;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
+        {
+            throw ApiProblemException.BadRequest(name, $"{name} must be a whole number from {min} to {max}.", max);
+        }
+        return number;
+    }
 
     private static string? OptionalString(JsonElement body, string name) =>
         Optional(body, name) switch

@@ -1,0 +1,3 @@
+namespace OrleansSessions.Grains.Storage;
+
+public enum DataWriteStatus { Missing, Stale, Written }

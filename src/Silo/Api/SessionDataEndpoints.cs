@@ -1,0 +1,90 @@
+using System.Text.Json;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Runtime;
+
+namespace OrleansSessions.Silo.Api;
+
+/// <summary>The /v1/sessions/{sessionId}/data routes: named JSON values kept with a session (JSONSession's data).</summary>
+public static class SessionDataEndpoints
+{
+    public static void MapSessionDataEndpoints(this IEndpointRouteBuilder app)
+    {
+        var data = app.MapGroup("/v1/sessions/{sessionId}/data").WithTags("Session data");
+
+        data.MapGet("", GetAllAsync)
+            .Produces<IReadOnlyDictionary<string, JsonElement>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        data.MapGet("/{key}", GetAsync)
+            .Produces<JsonElement>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        data.MapPut("/{key}", SetAsync)
+            .Accepts<JsonElement>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        data.MapPatch("/{key}", UpdateAsync)
+            .Accepts<UpdateDataRequest>("application/json")
+            .Produces<JsonElement>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        data.MapDelete("/{key}", DeleteAsync)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> GetAllAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
+        Results.Ok(await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.GetAllDataAsync(ct)));
+
+    private static async Task<IResult> GetAsync(string sessionId, string key, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        rules.Id("key", key);
+        var value = await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.GetDataAsync(key, ct));
+        return value is { } found
+            ? Results.Json(found)
+            : throw new ApiProblemException(StatusCodes.Status404NotFound, "key", $"The session has no data under '{key}'.");
+    }
+
+    private static async Task<IResult> SetAsync(
+        string sessionId, string key, HttpRequest request, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        rules.Id("sessionId", sessionId);
+        rules.Id("key", key);
+        using var body = await JsonRequest.ReadValueAsync(request, rules.Limits, ct);
+        var value = rules.DataValue("body", body.RootElement);
+        await Session(grains, sessionId).CallAsync(g => g.SetDataAsync(key, value, ct));
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        string sessionId, string key, HttpRequest request, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        rules.Id("sessionId", sessionId);
+        rules.Id("key", key);
+        using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
+        var (path, value) = parse.UpdateData(body.RootElement);
+        try
+        {
+            return Results.Json(await Session(grains, sessionId).CallAsync(g => g.UpdateDataAsync(key, path, value, ct)));
+        }
+        catch (ArgumentException error) when (error.ParamName == "path")
+        {
+            throw ApiProblemException.BadRequest("path", error.Message);
+        }
+    }
+
+    private static async Task<IResult> DeleteAsync(string sessionId, string key, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        rules.Id("key", key);
+        await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.SetDataAsync(key, null, ct));
+        return Results.NoContent();
+    }
+
+    private static GrainReference<ISessionGrain> Session(IGrainFactory grains, string sessionId) =>
+        grains.GetGrain<ISessionGrain>(sessionId);
+}
