@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
 
@@ -21,12 +22,15 @@ public sealed class SessionsClient(HttpClient http)
 
     /// <summary>Without <paramref name="afterSeq"/>: the newest <paramref name="limit"/> items (all when null), oldest first.
     /// With it: the items after that sequence number, at most <paramref name="limit"/>.</summary>
-    public Task<ItemsPage> GetItemsAsync(string sessionId, int? limit = null, long? afterSeq = null, CancellationToken cancellationToken = default)
+    public Task<ItemsPage> GetItemsAsync(string sessionId, int? limit = null, long? afterSeq = null, CancellationToken cancellationToken = default) =>
+        GetItemsAsync(sessionId, new ItemsQuery(limit, afterSeq), cancellationToken);
+
+    /// <summary>Items as <paramref name="query"/> says: window, role filter, safe start for model input, sliding TTL.</summary>
+    public Task<ItemsPage> GetItemsAsync(string sessionId, ItemsQuery query, CancellationToken cancellationToken = default)
     {
-        var query = new List<string>();
-        if (limit is { } l) query.Add($"limit={l}");
-        if (afterSeq is { } a) query.Add($"afterSeq={a}");
-        var path = Session(sessionId) + "/items" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
+        var path = Session(sessionId) + "/items" + Query(
+            ("limit", query.Limit?.ToString()), ("afterSeq", query.AfterSeq?.ToString()), ("role", query.Role),
+            ("safeStart", query.SafeStart ? "true" : null), ("refreshTtl", query.RefreshTtl ? "true" : null));
         return SendAsync<ItemsPage>(HttpMethod.Get, path, null, cancellationToken);
     }
 
@@ -38,17 +42,58 @@ public sealed class SessionsClient(HttpClient http)
     public Task<StoredItem?> PopItemAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<StoredItem?>(HttpMethod.Post, Session(sessionId) + "/items/pop", null, cancellationToken);
 
-    public Task ClearItemsAsync(string sessionId, CancellationToken cancellationToken = default) =>
-        SendAsync<object>(HttpMethod.Delete, Session(sessionId) + "/items", null, cancellationToken);
+    /// <summary>Removes the items (and with <paramref name="resetAgents"/> the agent tracking); the session stays.</summary>
+    public Task ClearItemsAsync(string sessionId, bool resetAgents = false, CancellationToken cancellationToken = default) =>
+        SendAsync<object>(HttpMethod.Delete, Session(sessionId) + "/items" + Query(("resetAgents", resetAgents ? "true" : null)), null, cancellationToken);
+
+    /// <summary>Makes <paramref name="agent"/> the session's current agent and adds it to the agents used.</summary>
+    public Task<SessionInfo> TrackAgentAsync(string sessionId, string agent, CancellationToken cancellationToken = default) =>
+        SendAsync<SessionInfo>(HttpMethod.Put, Session(sessionId) + "/agent", new TrackAgentRequest(agent), cancellationToken);
+
+    /// <summary>Every named JSON value kept with the session.</summary>
+    public Task<Dictionary<string, JsonElement>> GetAllDataAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        SendAsync<Dictionary<string, JsonElement>>(HttpMethod.Get, Session(sessionId) + "/data", null, cancellationToken);
+
+    /// <returns>The value under <paramref name="key"/>, or null when there is none.</returns>
+    public async Task<JsonElement?> GetDataAsync(string sessionId, string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await SendAsync<JsonElement>(HttpMethod.Get, Data(sessionId, key), null, cancellationToken);
+        }
+        catch (SessionsNotFoundException error) when (error.Problem?.Field == "key")
+        {
+            return null;
+        }
+    }
+
+    public Task SetDataAsync(string sessionId, string key, JsonElement value, CancellationToken cancellationToken = default) =>
+        SendAsync<object>(HttpMethod.Put, Data(sessionId, key), value, cancellationToken);
+
+    /// <summary>Sets the value at <paramref name="path"/> inside the value under <paramref name="key"/>, creating
+    /// objects on the way; concurrent updates of other paths are not lost. Returns the whole new value.</summary>
+    public Task<JsonElement> UpdateDataAsync(string sessionId, string key, IReadOnlyList<string> path, JsonElement value, CancellationToken cancellationToken = default) =>
+        SendAsync<JsonElement>(HttpMethod.Patch, Data(sessionId, key), new UpdateDataRequest(path, value), cancellationToken);
+
+    public Task DeleteDataAsync(string sessionId, string key, CancellationToken cancellationToken = default) =>
+        SendAsync<object>(HttpMethod.Delete, Data(sessionId, key), null, cancellationToken);
 
     /// <summary>One page of a user's sessions, most recently active first; pass <see cref="SessionListPage.NextCursor"/> for the next.</summary>
-    public Task<SessionListPage> ListSessionsAsync(string userId, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default)
+    public Task<SessionListPage> ListSessionsAsync(string userId, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        SendAsync<SessionListPage>(HttpMethod.Get,
+            $"v1/users/{Uri.EscapeDataString(userId)}/sessions" + Query(("limit", limit?.ToString()), ("cursor", cursor)), null, cancellationToken);
+
+    /// <summary>Every session of the user, most recently active first, fetching page after page as it goes.</summary>
+    public async IAsyncEnumerable<SessionInfo> ListAllSessionsAsync(
+        string userId, int pageSize = 100, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var query = new List<string>();
-        if (limit is { } l) query.Add($"limit={l}");
-        if (cursor is not null) query.Add($"cursor={Uri.EscapeDataString(cursor)}");
-        var path = $"v1/users/{Uri.EscapeDataString(userId)}/sessions" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
-        return SendAsync<SessionListPage>(HttpMethod.Get, path, null, cancellationToken);
+        string? cursor = null;
+        do
+        {
+            var page = await ListSessionsAsync(userId, pageSize, cursor, cancellationToken);
+            foreach (var session in page.Sessions) yield return session;
+            cursor = page.NextCursor;
+        } while (cursor is not null);
     }
 
     /// <summary>Deletes every session of the user.</summary>
@@ -56,6 +101,14 @@ public sealed class SessionsClient(HttpClient http)
         SendAsync<object>(HttpMethod.Delete, $"v1/users/{Uri.EscapeDataString(userId)}", null, cancellationToken);
 
     private static string Session(string sessionId) => $"v1/sessions/{Uri.EscapeDataString(sessionId)}";
+
+    private static string Data(string sessionId, string key) => $"{Session(sessionId)}/data/{Uri.EscapeDataString(key)}";
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var present = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return present.Count == 0 ? "" : "?" + string.Join('&', present);
+    }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {

@@ -50,7 +50,7 @@ public sealed class SessionGrain(
             case AppendStatus.Conflict:
                 throw new OperationIdConflictException(command.OperationId!);
             case AppendStatus.Appended:
-                await userIndex.TouchAsync(outcome.Owner!, sessionId, outcome.UpdatedAtMs);
+                await userIndex.TouchAsync(outcome.Owner!, sessionId);
                 break;
         }
         return new AppendResult(outcome.FirstSeq, outcome.LastSeq, (int)(outcome.LastSeq - outcome.FirstSeq + 1));

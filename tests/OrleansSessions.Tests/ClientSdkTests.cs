@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
@@ -8,21 +7,11 @@ namespace OrleansSessions.Tests;
 /// <summary>The .NET client, registered through DI, against a silo started by the test.</summary>
 public sealed class ClientSdkTests
 {
-    private static async Task<(SiloFactory Silo, SessionsClient Client, ServiceProvider Services)> StartAsync()
-    {
-        var silo = await SiloFactory.OnTestServerAsync();
-        var services = new ServiceCollection();
-        services.AddSessionsClient(silo.Server.BaseAddress).ConfigurePrimaryHttpMessageHandler(() => silo.Server.CreateHandler());
-        var provider = services.BuildServiceProvider();
-        return (silo, provider.GetRequiredService<SessionsClient>(), provider);
-    }
-
     [Fact]
     public async Task The_client_creates_appends_reads_pops_clears_lists_and_deletes()
     {
-        var (silo, client, services) = await StartAsync();
-        await using var _ = silo;
-        using var __ = services;
+        await using var silo = await SiloClient.StartAsync();
+        var client = silo.Client;
 
         var created = await client.CreateSessionAsync(new CreateSessionRequest("kim", "k1", "Groceries", 600));
         var ack = await client.AppendItemsAsync("k1", new AppendItemsRequest([Items.Message("milk"), Items.Message("eggs", "assistant")], "op-1", "shopper"));
@@ -51,9 +40,8 @@ public sealed class ClientSdkTests
     [Fact]
     public async Task Problems_arrive_as_typed_exceptions_with_the_field_named()
     {
-        var (silo, client, services) = await StartAsync();
-        await using var _ = silo;
-        using var __ = services;
+        await using var silo = await SiloClient.StartAsync();
+        var client = silo.Client;
         await client.CreateSessionAsync(new CreateSessionRequest("lee", "l1"));
         await client.AppendItemsAsync("l1", new AppendItemsRequest([Items.Message("a")], "op"));
 
@@ -73,9 +61,8 @@ public sealed class ClientSdkTests
     [Fact]
     public async Task Listing_pages_with_the_cursor_the_client_hands_back()
     {
-        var (silo, client, services) = await StartAsync();
-        await using var _ = silo;
-        using var __ = services;
+        await using var silo = await SiloClient.StartAsync();
+        var client = silo.Client;
         for (var i = 0; i < 5; i++) await client.CreateSessionAsync(new CreateSessionRequest("max", $"m{i}"));
 
         var seen = new List<string>();

@@ -47,7 +47,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
             "conflict" => new AppendOutcome(AppendStatus.Conflict),
             var status => new AppendOutcome(
                 status == "replayed" ? AppendStatus.Replayed : AppendStatus.Appended,
-                (long)reply[1], (long)reply[2], (string?)reply[3], (long)reply[4]),
+                (long)reply[1], (long)reply[2], (string?)reply[3]),
         };
     }
 

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace OrleansSessions.Grains.Storage;
 
-/// <summary>Each user's conversation index: a sorted set of session ids scored by last activity (server ms).</summary>
+/// <summary>Each user's conversation index: a sorted set of session ids scored by last activity (server µs).</summary>
 public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys)
 {
     private IDatabase Db => redis.GetDatabase();
@@ -11,8 +11,8 @@ public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys)
     public Task AddAsync(string userId, string sessionId) =>
         Db.ScriptEvaluateAsync(UserIndexScripts.Add, [keys.UserIndex(userId)], [sessionId]);
 
-    public Task TouchAsync(string userId, string sessionId, long activityMs) =>
-        Db.ScriptEvaluateAsync(UserIndexScripts.Touch, [keys.UserIndex(userId)], [sessionId, activityMs]);
+    public Task TouchAsync(string userId, string sessionId) =>
+        Db.ScriptEvaluateAsync(UserIndexScripts.Touch, [keys.UserIndex(userId)], [sessionId]);
 
     public Task RemoveAsync(string userId, string sessionId) =>
         Db.SortedSetRemoveAsync(keys.UserIndex(userId), sessionId);

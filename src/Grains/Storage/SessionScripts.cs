@@ -4,8 +4,8 @@ namespace OrleansSessions.Grains.Storage;
 /// The Lua scripts behind every session operation. Each runs atomically on the session's hash tag with
 /// KEYS = 1 meta (hash: userId, title, createdAt, updatedAt, lastSeq, version, ttlMs, expiresAt, metadata,
 /// currentAgent, tokens), 2 items (sorted set: score = seq, member = "seq|createdAtMs|json"), 3 ops (hash:
-/// operation id -> "fingerprint|firstSeq|lastSeq"), 4 agents (sorted set: agent name, score = the seq it was
-/// first used at), 5 data (hash: key -> "version|json").
+/// operation id -> "fingerprint|firstSeq|lastSeq"), 4 agents (sorted set: agent name, score = its place in the
+/// order agents were first used), 5 data (hash: key -> "version|json").
 /// Times are milliseconds from the server's TIME. The scripts run unchanged on Redis 7 and Garnet.
 /// </summary>
 internal static class SessionScripts
@@ -23,6 +23,12 @@ internal static class SessionScripts
           redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
           redis.call('HSET', KEYS[1], 'userId', owner, 'title', title, 'createdAt', now, 'lastSeq', 0,
             'version', 0, 'ttlMs', ttl, 'metadata', metadata)
+        end
+        local function use_agent(agent)
+          redis.call('HSET', KEYS[1], 'currentAgent', agent)
+          if not redis.call('ZSCORE', KEYS[4], agent) then
+            redis.call('ZADD', KEYS[4], redis.call('ZCARD', KEYS[4]) + 1, agent)
+          end
         end
         -- Every change: bump version, stamp updatedAt, and apply the TTL to every key of the session.
         local function apply_ttl(now)
@@ -59,8 +65,8 @@ internal static class SessionScripts
     /// <summary>ARGV: 1 operation id ('' = none), 2 fingerprint of the content, 3 owner if the append may create
     /// the session ('' = it may not), 4 ttlMs (0 = none) from now on ('' = keep the session's), 5 owner the session
     /// must have ('' = any), 6 agent ('' = none), 7 tokens to add ('' = none), 8.. the items as JSON text.
-    /// Returns {'missing'}, {'not-owner'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner, 0} or
-    /// {'appended', firstSeq, lastSeq, owner, now}.</summary>
+    /// Returns {'missing'}, {'not-owner'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner} or
+    /// {'appended', firstSeq, lastSeq, owner}.</summary>
     public const string Append = Prelude + """
         local owner = redis.call('HGET', KEYS[1], 'userId')
         if not owner then
@@ -73,7 +79,7 @@ internal static class SessionScripts
           if previous then
             local fingerprint, first, last = string.match(previous, '^(.*)|(%d+)|(%d+)$')
             if fingerprint ~= ARGV[2] then return {'conflict'} end
-            return {'replayed', tonumber(first), tonumber(last), owner, 0}
+            return {'replayed', tonumber(first), tonumber(last), owner}
           end
         end
         local now = server_now_ms()
@@ -90,16 +96,13 @@ internal static class SessionScripts
           local seq = first + i - 1
           redis.call('ZADD', KEYS[2], seq, seq .. '|' .. now .. '|' .. ARGV[7 + i])
         end
-        if ARGV[6] ~= '' then
-          redis.call('HSET', KEYS[1], 'currentAgent', ARGV[6])
-          redis.call('ZADD', KEYS[4], 'NX', first, ARGV[6])
-        end
+        if ARGV[6] ~= '' then use_agent(ARGV[6]) end
         if ARGV[7] ~= '' then redis.call('HINCRBY', KEYS[1], 'tokens', ARGV[7]) end
         if ARGV[1] ~= '' then
           redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. '|' .. first .. '|' .. last)
         end
         commit_change(now)
-        return {'appended', first, last, owner, now}
+        return {'appended', first, last, owner}
         """;
 
     /// <summary>ARGV: 1 afterSeq (-1 = read the newest), 2 limit (-1 = no limit), 3 '1' to restart the TTL.
@@ -161,8 +164,7 @@ internal static class SessionScripts
     /// <summary>ARGV: 1 agent. Returns {'missing'} or {'ok', description}.</summary>
     public const string TrackAgent = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
-        redis.call('HSET', KEYS[1], 'currentAgent', ARGV[1])
-        redis.call('ZADD', KEYS[4], 'NX', tonumber(redis.call('HGET', KEYS[1], 'lastSeq')) + 1, ARGV[1])
+        use_agent(ARGV[1])
         commit_change(server_now_ms())
         return {'ok', describe()}
         """;

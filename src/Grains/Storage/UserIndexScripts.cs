@@ -1,22 +1,31 @@
 namespace OrleansSessions.Grains.Storage;
 
-/// <summary>Scripts on one user's index: KEYS[1] is a sorted set, member = session id, score = last activity (ms, server time).</summary>
+/// <summary>Scripts on one user's index: KEYS[1] is a sorted set, member = session id, score = last activity in
+/// microseconds of server time (fine enough that sessions created one after another keep their order).</summary>
 internal static class UserIndexScripts
 {
-    /// <summary>ARGV: 1 session id. Adds the session, or raises its score, to the server's now.</summary>
-    public const string Add = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
-        if not current or tonumber(current) < now then redis.call('ZADD', KEYS[1], now, ARGV[1]) end
-        return now
+    private const string Prelude = """
+        local function server_now_us()
+          local t = redis.call('TIME')
+          return tonumber(t[1]) * 1000000 + tonumber(t[2])
+        end
+
         """;
 
-    /// <summary>ARGV: 1 session id, 2 activity (ms). Raises the score of an entry that is present; never adds one,
-    /// so a late touch cannot bring back a deleted session's entry.</summary>
-    public const string Touch = """
+    /// <summary>ARGV: 1 session id. Adds the session, or raises its score, to the server's now.</summary>
+    public const string Add = Prelude + """
+        local now = server_now_us()
         local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
-        if current and tonumber(current) < tonumber(ARGV[2]) then redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) end
+        if not current or tonumber(current) < now then redis.call('ZADD', KEYS[1], now, ARGV[1]) end
+        return 0
+        """;
+
+    /// <summary>ARGV: 1 session id. Raises the score of an entry that is present to the server's now; never adds
+    /// one, so a late touch cannot bring back a deleted session's entry.</summary>
+    public const string Touch = Prelude + """
+        local now = server_now_us()
+        local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        if current and tonumber(current) < now then redis.call('ZADD', KEYS[1], now, ARGV[1]) end
         return 0
         """;
 
@@ -27,9 +36,8 @@ internal static class UserIndexScripts
         """;
 
     /// <summary>ARGV: 1 grace (ms), 2.. session ids found dead. Removes those idle for longer than the grace.</summary>
-    public const string Prune = """
-        local t = redis.call('TIME')
-        local cutoff = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[1])
+    public const string Prune = Prelude + """
+        local cutoff = server_now_us() - tonumber(ARGV[1]) * 1000
         local removed = 0
         for i = 2, #ARGV do
           local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
