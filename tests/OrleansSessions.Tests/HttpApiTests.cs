@@ -100,6 +100,9 @@ public sealed class HttpApiTests
             ("/v1/sessions", "post"), ("/v1/sessions/{sessionId}", "get"), ("/v1/sessions/{sessionId}", "delete"),
             ("/v1/sessions/{sessionId}/items", "get"), ("/v1/sessions/{sessionId}/items", "post"),
             ("/v1/sessions/{sessionId}/items", "delete"), ("/v1/sessions/{sessionId}/items/pop", "post"),
+            ("/v1/sessions/{sessionId}/agent", "put"), ("/v1/sessions/{sessionId}/data", "get"),
+            ("/v1/sessions/{sessionId}/data/{key}", "get"), ("/v1/sessions/{sessionId}/data/{key}", "put"),
+            ("/v1/sessions/{sessionId}/data/{key}", "patch"), ("/v1/sessions/{sessionId}/data/{key}", "delete"),
             ("/v1/users/{userId}/sessions", "get"), ("/v1/users/{userId}", "delete"),
             ("/health/live", "get"), ("/health/ready", "get"),
         })

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OrleansSessions.ClientSdk;
+using OrleansSessions.Tests.Infrastructure;
+
+namespace OrleansSessions.Tests;
+
+/// <summary>The README's session-management guide is this code: one test runs it, the other checks that every
+/// <c>&lt;!-- guide:NAME --&gt;</c> block of the README is, line for line, the region of the same name below.</summary>
+public sealed partial class ReadmeGuideTests
+{
+    [Fact]
+    public async Task The_guide_runs_as_written()
+    {
+        await using var silo = await SiloClient.StartAsync();
+        var client = silo.Client;
+
+        // guide:create
+        var session = await AgentSession.CreateAsync(client, userId: "user_123", ttl: TimeSpan.FromHours(1));
+        Console.WriteLine($"Session created: {session.ConversationId} for {session.UserId}");
+        // end guide
+
+        // guide:store
+        // What one run of your agent produced: the input, tool calls and their outputs, the answer.
+        JsonElement[] runItems =
+        [
+            ConversationItems.Message("user", "My name is Alice and I live in Seattle."),
+            ConversationItems.Message("assistant", "Nice to meet you, Alice!"),
+        ];
+        await session.StoreAgentResultAsync(runItems, lastAgent: "assistant");
+        // end guide
+
+        // guide:load
+        var conversationId = session.ConversationId;   // keep this in your own database
+        var loaded = await AgentSession.LoadAsync(client, conversationId);   // no user id needed
+        Console.WriteLine($"{loaded.UserId} has {await loaded.MessageCountAsync()} messages; agent {loaded.CurrentAgent}");
+        // end guide
+
+        // guide:continue
+        var history = await loaded.ToAgentInputsAsync();
+        var input = history.Append(ConversationItems.Message("user", "What's my name and where do I live?")).ToList();
+        // ... run your agent on `input`, then store what the run added:
+        await loaded.StoreExchangeAsync("What's my name and where do I live?", "You are Alice, from Seattle.", agentName: "assistant");
+        // end guide
+        Assert.Equal(3, input.Count);
+        Assert.Equal(4, await loaded.MessageCountAsync());
+
+        // guide:list
+        await foreach (var info in client.ListAllSessionsAsync("user_123"))
+        {
+            Console.WriteLine($" - {info.SessionId}: {info.ItemCount} items, last active {info.UpdatedAt:u}");
+        }
+        // end guide
+
+        // guide:json
+        var jsonSession = new JsonSession(client, sessionId: "complex-session-1", userId: "user_123", ttl: TimeSpan.FromHours(1));
+        await jsonSession.CreateAsync();
+        await jsonSession.SetAsync("user_preferences", new { theme = "dark", language = "en", notifications = new { email = true, push = false } });
+        await jsonSession.UpdateAsync("user_preferences", ["notifications", "push"], true);   // one nested path, atomically
+        await jsonSession.AddMessageAsync("user", "Hello", agent: "support", tokens: 3);
+        var preferences = (await jsonSession.GetAsync("user_preferences"))!.Value;
+        Console.WriteLine($"Theme: {preferences.GetProperty("theme")}, push: {preferences.GetProperty("notifications").GetProperty("push")}");
+        var all = await jsonSession.GetAllAsync();
+        Console.WriteLine($"All session keys: {string.Join(", ", all.Keys)}");
+        // end guide
+        Assert.Equal(["user_preferences"], all.Keys);
+        Assert.True(preferences.GetProperty("notifications").GetProperty("push").GetBoolean());
+        Assert.Equal(3, (await jsonSession.GetMetadataAsync()).TokenTotal);
+
+        // guide:tenancy
+        // Each tenant's sessions live under its own prefix; one tenant cannot reach another's by id.
+        var tenantSession = new ItemSession(client, sessionId: "support-chat", new ItemSessionOptions
+        {
+            UserId = "user_42",
+            KeyPrefix = "tenant_acme",
+            Ttl = TimeSpan.FromDays(1),   // sliding: every add restarts it
+            RefreshTtlOnRead = true,      // and every read, too
+        });
+        await tenantSession.AddItemsAsync([ConversationItems.Message("user", "Hello")]);
+        var recent = await tenantSession.GetItemsAsync(limit: 10);
+        // end guide
+        Assert.Equal("Hello", Assert.Single(recent).GetProperty("content").GetString());
+        Assert.Equal("user_42", (await client.GetSessionAsync("tenant_acme:support-chat")).UserId);
+
+        // guide:clear
+        await session.ClearAsync();        // this conversation's messages only
+        await jsonSession.DeleteAsync();   // everything of that session
+        await client.DeleteUserAsync("user_123");   // every conversation of a user
+        // end guide
+
+        Assert.Empty((await client.ListSessionsAsync("user_123")).Sessions);
+        await Assert.ThrowsAsync<SessionsNotFoundException>(() => AgentSession.LoadAsync(client, conversationId));
+        await Assert.ThrowsAsync<SessionsNotFoundException>(() => JsonSession.LoadAsync(client, "complex-session-1"));
+    }
+
+    [Fact]
+    public void Every_guide_block_in_the_readme_is_the_code_the_test_runs()
+    {
+        var root = RepositoryRoot();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var code = File.ReadAllText(Path.Combine(root, "tests", "OrleansSessions.Tests", "ReadmeGuideTests.cs"));
+
+        var blocks = ReadmeBlock().Matches(readme).ToDictionary(m => m.Groups["name"].Value, m => Normalize(m.Groups["code"].Value));
+        var regions = CodeRegion().Matches(code).ToDictionary(m => m.Groups["name"].Value, m => Normalize(m.Groups["code"].Value));
+
+        Assert.Equal(regions.Keys.Order(), blocks.Keys.Order());
+        foreach (var (name, block) in blocks) Assert.Equal(regions[name], block);
+    }
+
+    private static string Normalize(string code)
+    {
+        var lines = code.Replace("\r", "").Split('\n').Where(l => l.Trim().Length > 0).ToList();
+        var indent = lines.Min(l => l.Length - l.TrimStart().Length);
+        return string.Join("\n", lines.Select(l => l[indent..].TrimEnd()));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OrleansSessions.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("The repository root (OrleansSessions.sln) was not found.");
+    }
+
+    [GeneratedRegex(@"<!-- guide:(?<name>[a-z]+) -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ReadmeBlock();
+
+    [GeneratedRegex(@"// guide:(?<name>[a-z]+)\n(?<code>.*?)\n\s*// end guide", RegexOptions.Singleline)]
+    private static partial Regex CodeRegion();
+}
