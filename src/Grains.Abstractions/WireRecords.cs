@@ -49,3 +49,11 @@ public sealed record TrackAgentRequest(string Agent);
 /// <summary>HTTP body of <c>PATCH /v1/sessions/{sessionId}/data/{key}</c>: set the value at a path of object keys
 /// inside the key's JSON value, creating objects on the way.</summary>
 public sealed record UpdateDataRequest(IReadOnlyList<string> Path, JsonElement Value);
+
+/// <summary>
+/// One change to a session's items, as the live stream (<c>GET /v1/sessions/{sessionId}/events</c>) sends it.
+/// <see cref="Type"/> is "append" (with the items still stored of <see cref="FirstSeq"/>..<see cref="LastSeq"/>),
+/// "pop" (of <see cref="FirstSeq"/>), "clear", "reset" (the events since the last one seen are no longer kept:
+/// read the items afresh) or "deleted". <see cref="Id"/> resumes the stream after this event (Last-Event-ID).
+/// </summary>
+public sealed record SessionEvent(string Id, long Version, string Type, long FirstSeq, long LastSeq, IReadOnlyList<StoredItem> Items);

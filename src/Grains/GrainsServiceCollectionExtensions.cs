@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Caching;
 using OrleansSessions.Grains.Runtime;
 using OrleansSessions.Grains.Storage;
 
@@ -17,12 +18,16 @@ public static class GrainsServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionStoreOptions>().BindConfiguration(SessionStoreOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SessionCacheOptions>().BindConfiguration(SessionCacheOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SessionCacheBudget>();
 
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<SessionStoreOptions>>().Value.KeyPrefix));
         services.AddSingleton<RedisSessionStore>();
         services.AddSingleton<RedisUserIndex>();
 
-        services.AddSingleton(sp => new GrainType(typeof(ISessionGrain), (_, key) => ActivatorUtilities.CreateInstance<SessionGrain>(sp, key)));
+        services.AddSingleton(sp => new GrainType(typeof(ISessionGrain), (_, key) =>
+            ActivatorUtilities.CreateInstance<SessionGrain>(sp, key, ActivatorUtilities.CreateInstance<CachedSessionItems>(sp, key))));
         services.AddSingleton(sp => new GrainType(typeof(IUserGrain), (factory, key) => ActivatorUtilities.CreateInstance<UserGrain>(sp, key, factory)));
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());

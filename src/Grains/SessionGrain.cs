@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Caching;
 using OrleansSessions.Grains.Storage;
 
 namespace OrleansSessions.Grains;
@@ -11,9 +12,11 @@ namespace OrleansSessions.Grains;
 /// created and removed after it is deleted, so a crash in between leaves only an entry that listings prune.
 /// </summary>
 public sealed class SessionGrain(
-    string sessionId, RedisSessionStore store, RedisUserIndex userIndex, IOptions<SessionStoreOptions> options)
-    : ISessionGrain
+    string sessionId, RedisSessionStore store, RedisUserIndex userIndex, CachedSessionItems items, IOptions<SessionStoreOptions> options)
+    : ISessionGrain, IDisposable
 {
+    public void Dispose() => items.Dispose();
+
     private long DefaultTtlMs => (options.Value.DefaultTtlSeconds ?? 0) * 1000L;
 
     public async Task<SessionInfo> CreateAsync(CreateSessionCommand command, CancellationToken cancellationToken)
@@ -50,43 +53,32 @@ public sealed class SessionGrain(
             case AppendStatus.Conflict:
                 throw new OperationIdConflictException(command.OperationId!);
             case AppendStatus.Appended:
+                items.Appended(outcome, command.Items);
                 await userIndex.TouchAsync(outcome.Owner!, sessionId);
                 break;
         }
         return new AppendResult(outcome.FirstSeq, outcome.LastSeq, (int)(outcome.LastSeq - outcome.FirstSeq + 1));
     }
 
-    public async Task<ItemsPage> ReadAsync(ItemsQuery query, CancellationToken cancellationToken)
+    public Task<ItemsPage> ReadAsync(ItemsQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        // A role filter reads the whole range and keeps the newest matches, so the limit counts matching items.
-        var stored = query.Role is null ? query : query with { Limit = query.AfterSeq is null ? null : query.Limit };
-        var page = await store.ReadAsync(sessionId, stored) ?? throw new SessionNotFoundException(sessionId);
-        IReadOnlyList<StoredItem> items = page.Items;
-        if (query.Role is { } role)
-        {
-            var matching = items.Where(i => HasRole(i.Item, role)).ToList();
-            items = query.Limit is not { } limit ? matching
-                : query.AfterSeq is null ? matching.TakeLast(limit).ToList() : matching.Take(limit).ToList();
-        }
-        if (query.SafeStart) items = ModelInputWindow.DropOrphanToolOutputs(items);
-        return ReferenceEquals(items, page.Items) ? page : page with { Items = items };
+        return items.ReadAsync(query);
     }
-
-    private static bool HasRole(JsonElement item, string role) =>
-        item.TryGetProperty("role", out var value) && value.ValueKind == JsonValueKind.String && value.GetString() == role;
 
     public async Task<StoredItem?> PopAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var (found, item) = await store.PopAsync(sessionId);
-        return found ? item : throw new SessionNotFoundException(sessionId);
+        var (found, item, version) = await store.PopAsync(sessionId);
+        if (!found) throw new SessionNotFoundException(sessionId);
+        if (item is not null) items.Popped(version, item);
+        return item;
     }
 
     public async Task ClearAsync(bool resetAgents, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!await store.ClearAsync(sessionId, resetAgents)) throw new SessionNotFoundException(sessionId);
+        items.Cleared(await store.ClearAsync(sessionId, resetAgents) ?? throw new SessionNotFoundException(sessionId));
     }
 
     public async Task<SessionInfo> TrackAgentAsync(string agent, CancellationToken cancellationToken)

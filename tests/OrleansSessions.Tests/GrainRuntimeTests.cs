@@ -61,7 +61,7 @@ public sealed class GrainRuntimeTests
     [Fact]
     public async Task One_activation_per_grain_serves_one_turn_at_a_time()
     {
-        using var runtime = NewRuntime(new GrainRuntimeOptions());
+        var runtime = NewRuntime(new GrainRuntimeOptions());
         ProbeGrain.MaxInTurn = 0;
         var grain = runtime.GetGrain<IProbeGrain>("a");
 
@@ -76,7 +76,7 @@ public sealed class GrainRuntimeTests
     [Fact]
     public async Task Calls_are_served_in_arrival_order()
     {
-        using var runtime = NewRuntime(new GrainRuntimeOptions());
+        var runtime = NewRuntime(new GrainRuntimeOptions());
         var grain = runtime.GetGrain<IProbeGrain>("ordered");
 
         var calls = Enumerable.Range(0, 100).Select(i => grain.CallAsync(g => g.VisitAsync(i, holdMs: i == 0 ? 20 : 0))).ToList();
@@ -88,7 +88,7 @@ public sealed class GrainRuntimeTests
     [Fact]
     public async Task A_failing_turn_reaches_its_caller_and_the_activation_keeps_serving()
     {
-        using var runtime = NewRuntime(new GrainRuntimeOptions());
+        var runtime = NewRuntime(new GrainRuntimeOptions());
         var grain = runtime.GetGrain<IProbeGrain>("f");
         var before = await grain.CallAsync(g => g.VisitAsync(1));
 
@@ -100,7 +100,7 @@ public sealed class GrainRuntimeTests
     [Fact]
     public async Task Idle_activations_are_deactivated_and_the_next_call_activates_anew()
     {
-        using var runtime = NewRuntime(new GrainRuntimeOptions
+        var runtime = NewRuntime(new GrainRuntimeOptions
         {
             IdleDeactivationAge = TimeSpan.FromMilliseconds(50),
             CollectionInterval = TimeSpan.FromMilliseconds(20),
@@ -121,7 +121,7 @@ public sealed class GrainRuntimeTests
     [Fact]
     public async Task Over_the_bound_the_least_recently_used_idle_activations_go_first()
     {
-        using var runtime = NewRuntime(new GrainRuntimeOptions { MaxActivations = 10 });
+        var runtime = NewRuntime(new GrainRuntimeOptions { MaxActivations = 10 });
         var hot = runtime.GetGrain<IProbeGrain>("hot");
         var hotInstance = await hot.CallAsync(g => g.VisitAsync(0));
 
@@ -138,7 +138,7 @@ public sealed class GrainRuntimeTests
     [Fact]
     public async Task Shutdown_finishes_queued_turns_and_then_refuses_new_calls()
     {
-        using var runtime = NewRuntime(new GrainRuntimeOptions());
+        var runtime = NewRuntime(new GrainRuntimeOptions());
         await runtime.StartAsync(CancellationToken.None);
         var grain = runtime.GetGrain<IProbeGrain>("draining");
         var queued = Enumerable.Range(0, 20).Select(i => grain.CallAsync(g => g.VisitAsync(i, holdMs: 10))).ToList();

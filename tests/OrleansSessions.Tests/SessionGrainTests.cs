@@ -128,7 +128,7 @@ public sealed class SessionGrainTests
         await AssertAllKeysExpireWithinTtl("create");
         await host.Db.KeyPersistAsync(keys[0]); // a write must put back what was lost
         await session.CallAsync(g => g.AppendAsync(Batch("a", "b") with { OperationId = "op", Agent = "agent" }, default));
-        Assert.Equal(4, (await Task.WhenAll(keys.Select(k => host.Db.KeyExistsAsync(k)))).Count(e => e)); // all but data
+        Assert.Equal(5, (await Task.WhenAll(keys.Select(k => host.Db.KeyExistsAsync(k)))).Count(e => e)); // all but data
         await AssertAllKeysExpireWithinTtl("append");
         await session.CallAsync(g => g.PopAsync(default));
         await AssertAllKeysExpireWithinTtl("pop");
@@ -145,7 +145,7 @@ public sealed class SessionGrainTests
         await host.Session("auto").CallAsync(g => g.AppendAsync(Batch("a") with { OperationId = "op", Agent = "agent" }, default));
 
         var existing = host.Keys.Session("auto").Where(k => host.Db.KeyExists(k)).ToList();
-        Assert.Equal(4, existing.Count); // all but data
+        Assert.Equal(5, existing.Count); // all but data
         foreach (var key in existing)
         {
             Assert.True(await host.Db.KeyTimeToLiveAsync(key) is { TotalSeconds: > 110 and <= 120 }, $"{key} has no ttl");

@@ -124,7 +124,7 @@ public sealed class UserGrainTests
         await host.User("ivy").CallAsync(g => g.ListSessionsAsync(10, null, default));
 
         var keys = host.AllKeys();
-        Assert.Equal(5, keys.Count); // meta, items, ops, agents and the index (no data written)
+        Assert.Equal(6, keys.Count); // meta, items, ops, agents, events and the index (no data written)
         Assert.All(keys, key => Assert.Matches($"^{host.Prefix}:{{(s:k1|u:ivy)}}:[a-z]+$", key));
     }
 

@@ -2,14 +2,21 @@ using System.Diagnostics;
 
 namespace OrleansSessions.Grains.Runtime;
 
-/// <summary>One live grain instance and its turn queue: turns run one at a time, in arrival order.</summary>
-internal sealed class Activation(object grain)
+/// <summary>One grain activation and its turn queue: turns run one at a time, in arrival order. The grain instance
+/// is made by the first turn, so an activation that loses a race to be registered never makes one.</summary>
+internal sealed class Activation(Func<object> activate)
 {
     private readonly Queue<Func<Task>> _pending = new();
     private bool _running;
     private bool _deactivated;
 
-    public object Grain { get; } = grain;
+    private object? _grain;
+
+    /// <summary>The grain instance; read only inside a turn.</summary>
+    public object Grain => _grain ??= activate();
+
+    /// <summary>The instance if a turn has made it; for disposal once no turn can run.</summary>
+    public object? ActivatedGrain => _grain;
 
     /// <summary>Stopwatch.GetTimestamp() when a turn was last queued or finished.</summary>
     public long LastUsed { get; private set; } = Stopwatch.GetTimestamp();

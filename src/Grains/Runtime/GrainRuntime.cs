@@ -9,7 +9,7 @@ namespace OrleansSessions.Grains.Runtime;
 
 /// <summary>The silo's activation table: at most one activation per grain id, activated on first call,
 /// deactivated when idle or when the table is over its bound, drained on shutdown.</summary>
-public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IDisposable
+public sealed partial class GrainRuntime : IGrainFactory, IHostedService
 {
     private static readonly AsyncLocal<bool> InsideTurn = new();
 
@@ -48,9 +48,9 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IDispo
             var activation = _activations.GetOrAdd(id, _ =>
             {
                 created = true;
-                return new Activation(Activate(typeof(TGrain), key));
+                return new Activation(() => Activate(typeof(TGrain), key));
             });
-            if (activation.TryEnqueue(() => RunTurnAsync((TGrain)activation.Grain, call, result)))
+            if (activation.TryEnqueue(() => RunTurnAsync(() => (TGrain)activation.Grain, call, result)))
             {
                 if (created)
                 {
@@ -79,11 +79,10 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IDispo
         {
             await Task.Delay(10, cancellationToken);
         }
+        foreach (var activation in _activations.Values) (activation.ActivatedGrain as IDisposable)?.Dispose();
         _activations.Clear();
         LogStopped();
     }
-
-    public void Dispose() => _stopCollector.Dispose();
 
     private object Activate(Type grainInterface, string key) =>
         _grainTypes.TryGetValue(grainInterface, out var grainType)
@@ -91,12 +90,12 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IDispo
             : throw new InvalidOperationException($"No grain type is registered for {grainInterface.Name}.");
 
     private static async Task RunTurnAsync<TGrain, TResult>(
-        TGrain grain, Func<TGrain, Task<TResult>> call, TaskCompletionSource<TResult> result)
+        Func<TGrain> grain, Func<TGrain, Task<TResult>> call, TaskCompletionSource<TResult> result)
     {
         InsideTurn.Value = true;
         try
         {
-            result.SetResult(await call(grain));
+            result.SetResult(await call(grain()));
         }
         catch (OperationCanceledException canceled)
         {
@@ -147,6 +146,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IDispo
     private void Deactivated((Type Interface, string Key) id, Activation activation, string reason)
     {
         _activations.TryRemove(KeyValuePair.Create(id, activation));
+        (activation.ActivatedGrain as IDisposable)?.Dispose();
         LogDeactivated(id.Interface.Name, id.Key, reason);
     }
 

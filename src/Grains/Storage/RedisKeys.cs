@@ -5,13 +5,16 @@ namespace OrleansSessions.Grains.Storage;
 /// <summary>Key names. All keys of one session share the hash tag {s:id}; a user's index has the tag {u:id}.</summary>
 public sealed class RedisKeys(string prefix)
 {
-    /// <summary>meta (hash), items (sorted set), ops (hash), agents (sorted set), data (hash) — the KEYS of every
-    /// session script.</summary>
+    /// <summary>meta (hash), items (sorted set), ops (hash), agents (sorted set), data (hash), events (sorted set) —
+    /// the KEYS of every session script.</summary>
     public RedisKey[] Session(string sessionId)
     {
         var stem = $"{prefix}:{{s:{sessionId}}}:";
-        return [stem + "meta", stem + "items", stem + "ops", stem + "agents", stem + "data"];
+        return [stem + "meta", stem + "items", stem + "ops", stem + "agents", stem + "data", stem + "events"];
     }
+
+    /// <summary>Where a session's changes are published: the name of its events key.</summary>
+    public RedisChannel SessionChannel(string sessionId) => new($"{prefix}:{{s:{sessionId}}}:events", RedisChannel.PatternMode.Literal);
 
     public RedisKey SessionMeta(string sessionId) => $"{prefix}:{{s:{sessionId}}}:meta";
 

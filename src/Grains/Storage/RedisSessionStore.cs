@@ -45,37 +45,58 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
             "missing" => new AppendOutcome(AppendStatus.Missing),
             "not-owner" => new AppendOutcome(AppendStatus.NotOwner),
             "conflict" => new AppendOutcome(AppendStatus.Conflict),
-            var status => new AppendOutcome(
-                status == "replayed" ? AppendStatus.Replayed : AppendStatus.Appended,
-                (long)reply[1], (long)reply[2], (string?)reply[3]),
+            "replayed" => new AppendOutcome(AppendStatus.Replayed, (long)reply[1], (long)reply[2], (string?)reply[3]),
+            _ => new AppendOutcome(AppendStatus.Appended, (long)reply[1], (long)reply[2], (string?)reply[3], (long)reply[4], (long)reply[5]),
         };
     }
 
-    public async Task<ItemsPage?> ReadAsync(string sessionId, ItemsQuery query)
+    /// <returns>The page and the session's incarnation (its createdAt in ms), or null when the session is missing.</returns>
+    public async Task<(ItemsPage Page, long Incarnation)?> ReadAsync(string sessionId, ItemsQuery query)
     {
         var reply = await RunAsync(SessionScripts.Read, sessionId, query.AfterSeq ?? -1, query.Limit ?? -1, query.RefreshTtl ? "1" : "0");
         if (Status(reply) != "ok") return null;
-        var entries = (string[])reply[3]!;
-        var items = new StoredItem[entries.Length];
-        for (var i = 0; i < entries.Length; i++) items[i] = StoredEntry.Parse(entries[i]);
-        return new ItemsPage(items, (long)reply[1], (long)reply[2]);
+        return (new ItemsPage(Entries(reply[3]), (long)reply[1], (long)reply[2]), (long)reply[4]);
     }
 
-    /// <returns>found = false when the session is missing; item = null when it has no items.</returns>
-    public async Task<(bool Found, StoredItem? Item)> PopAsync(string sessionId)
+    /// <summary>The item events after <paramref name="afterVersion"/> of the incarnation <paramref name="incarnation"/>.</summary>
+    public async Task<EventsRead> ReadEventsAsync(string sessionId, long incarnation, long afterVersion, int maxEvents, bool refreshTtl)
+    {
+        var reply = await RunAsync(SessionScripts.ReadEvents, sessionId, incarnation, afterVersion, maxEvents, refreshTtl ? "1" : "0");
+        switch (Status(reply))
+        {
+            case "missing":
+                return new EventsRead(EventsReadStatus.Missing);
+            case "reset":
+                return new EventsRead(EventsReadStatus.Reset, (long)reply[1], (long)reply[2], (long)reply[3]);
+        }
+        var current = (long)reply[2];
+        var events = ((RedisResult[])reply[4]!).Select(raw =>
+        {
+            var e = (RedisResult[])raw!;
+            var version = (long)e[0];
+            return new SessionEvent(EventsRead.EventId(current, version), version, (string)e[1]!, (long)e[2], (long)e[3], Entries(e[4]));
+        }).ToList();
+        return new EventsRead(EventsReadStatus.Ok, (long)reply[1], current, (long)reply[3], events);
+    }
+
+    /// <returns>found = false when the session is missing; item = null when it has no items; the version after the pop.</returns>
+    public async Task<(bool Found, StoredItem? Item, long Version)> PopAsync(string sessionId)
     {
         var reply = await RunAsync(SessionScripts.Pop, sessionId);
         return Status(reply) switch
         {
-            "missing" => (false, null),
-            "empty" => (true, null),
-            _ => (true, StoredEntry.Parse((string)reply[1]!)),
+            "missing" => (false, null, 0),
+            "empty" => (true, null, 0),
+            _ => (true, StoredEntry.Parse((string)reply[1]!), (long)reply[2]),
         };
     }
 
-    /// <returns>false when the session is missing.</returns>
-    public async Task<bool> ClearAsync(string sessionId, bool resetAgents) =>
-        Status(await RunAsync(SessionScripts.Clear, sessionId, resetAgents ? "1" : "0")) == "cleared";
+    /// <returns>The version after the clear, or null when the session is missing.</returns>
+    public async Task<long?> ClearAsync(string sessionId, bool resetAgents)
+    {
+        var reply = await RunAsync(SessionScripts.Clear, sessionId, resetAgents ? "1" : "0");
+        return Status(reply) == "cleared" ? (long)reply[1] : null;
+    }
 
     public async Task<SessionInfo?> TrackAgentAsync(string sessionId, string agent)
     {
@@ -129,4 +150,12 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         (RedisResult[])(await Db.ScriptEvaluateAsync(script, keys.Session(sessionId), args))!;
 
     private static string Status(RedisResult[] reply) => (string)reply[0]!;
+
+    private static StoredItem[] Entries(RedisResult entries)
+    {
+        var raw = (string[])entries!;
+        var items = new StoredItem[raw.Length];
+        for (var i = 0; i < raw.Length; i++) items[i] = StoredEntry.Parse(raw[i]);
+        return items;
+    }
 }

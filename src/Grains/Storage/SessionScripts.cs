@@ -3,14 +3,18 @@ namespace OrleansSessions.Grains.Storage;
 /// <summary>
 /// The Lua scripts behind every session operation. Each runs atomically on the session's hash tag with
 /// KEYS = 1 meta (hash: userId, title, createdAt, updatedAt, lastSeq, version, ttlMs, expiresAt, metadata,
-/// currentAgent, tokens), 2 items (sorted set: score = seq, member = "seq|createdAtMs|json"), 3 ops (hash:
-/// operation id -> "fingerprint|firstSeq|lastSeq"), 4 agents (sorted set: agent name, score = its place in the
-/// order agents were first used), 5 data (hash: key -> "version|json").
+/// currentAgent, tokens, eventsTrimmedTo), 2 items (sorted set: score = seq, member = "seq|createdAtMs|json"),
+/// 3 ops (hash: operation id -> "fingerprint|firstSeq|lastSeq"), 4 agents (sorted set: agent name, score = its
+/// place in the order agents were first used), 5 data (hash: key -> "version|json"), 6 events (sorted set:
+/// score = version, member = "version|kind|firstSeq|lastSeq" for each append, pop and clear; the newest
+/// <see cref="EventsKept"/> are kept). A change publishes its version on the channel named like the events key.
 /// Times are milliseconds from the server's TIME. The scripts run unchanged on Redis 7 and Garnet.
 /// </summary>
 internal static class SessionScripts
 {
-    private const string Prelude = """
+    public const string EventsKept = "1000";
+
+    private const string Prelude = $$"""
         local function server_now_ms()
           local t = redis.call('TIME')
           return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -20,9 +24,9 @@ internal static class SessionScripts
         end
         -- A new session starts from nothing, even if another key of an expired one outlived its meta by a moment.
         local function start_session(now, owner, title, ttl, metadata)
-          redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+          redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
           redis.call('HSET', KEYS[1], 'userId', owner, 'title', title, 'createdAt', now, 'lastSeq', 0,
-            'version', 0, 'ttlMs', ttl, 'metadata', metadata)
+            'version', 0, 'ttlMs', ttl, 'metadata', metadata, 'eventsTrimmedTo', 0)
         end
         local function use_agent(agent)
           redis.call('HSET', KEYS[1], 'currentAgent', agent)
@@ -30,7 +34,6 @@ internal static class SessionScripts
             redis.call('ZADD', KEYS[4], redis.call('ZCARD', KEYS[4]) + 1, agent)
           end
         end
-        -- Every change: bump version, stamp updatedAt, and apply the TTL to every key of the session.
         local function apply_ttl(now)
           local ttl = tonumber(redis.call('HGET', KEYS[1], 'ttlMs') or '0')
           if ttl > 0 then
@@ -38,10 +41,24 @@ internal static class SessionScripts
             for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
           end
         end
-        local function commit_change(now)
-          redis.call('HINCRBY', KEYS[1], 'version', 1)
+        local function record_event(version, kind, first, last)
+          redis.call('ZADD', KEYS[6], version, version .. '|' .. kind .. '|' .. first .. '|' .. last)
+          local excess = redis.call('ZCARD', KEYS[6]) - {{EventsKept}}
+          if excess > 0 then
+            local newest_dropped = redis.call('ZRANGE', KEYS[6], excess - 1, excess - 1, 'WITHSCORES')
+            redis.call('ZREMRANGEBYRANK', KEYS[6], 0, excess - 1)
+            redis.call('HSET', KEYS[1], 'eventsTrimmedTo', newest_dropped[2])
+          end
+        end
+        -- Every change: bump version, stamp updatedAt, log the item event (kind = nil for other changes), apply the
+        -- TTL to every key of the session, and wake the subscribers. Returns the new version.
+        local function commit_change(now, kind, first, last)
+          local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
           redis.call('HSET', KEYS[1], 'updatedAt', now)
+          if kind then record_event(version, kind, first, last) end
           apply_ttl(now)
+          redis.call('PUBLISH', KEYS[6], version)
+          return version
         end
 
         """;
@@ -66,7 +83,7 @@ internal static class SessionScripts
     /// the session ('' = it may not), 4 ttlMs (0 = none) from now on ('' = keep the session's), 5 owner the session
     /// must have ('' = any), 6 agent ('' = none), 7 tokens to add ('' = none), 8.. the items as JSON text.
     /// Returns {'missing'}, {'not-owner'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner} or
-    /// {'appended', firstSeq, lastSeq, owner}.</summary>
+    /// {'appended', firstSeq, lastSeq, owner, now, version}.</summary>
     public const string Append = Prelude + """
         local owner = redis.call('HGET', KEYS[1], 'userId')
         if not owner then
@@ -101,16 +118,16 @@ internal static class SessionScripts
         if ARGV[1] ~= '' then
           redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. '|' .. first .. '|' .. last)
         end
-        commit_change(now)
-        return {'appended', first, last, owner}
+        local version = commit_change(now, 'append', first, last)
+        return {'appended', first, last, owner, now, version}
         """;
 
     /// <summary>ARGV: 1 afterSeq (-1 = read the newest), 2 limit (-1 = no limit), 3 '1' to restart the TTL.
-    /// Returns {'missing'} or {'ok', lastSeq, version, entries}.</summary>
+    /// Returns {'missing'} or {'ok', lastSeq, version, entries, createdAt}.</summary>
     public const string Read = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         if ARGV[3] == '1' then apply_ttl(server_now_ms()) end
-        local state = redis.call('HMGET', KEYS[1], 'lastSeq', 'version')
+        local state = redis.call('HMGET', KEYS[1], 'lastSeq', 'version', 'createdAt')
         local after = tonumber(ARGV[1])
         local limit = tonumber(ARGV[2])
         local entries
@@ -127,21 +144,45 @@ internal static class SessionScripts
         else
           entries = redis.call('ZRANGE', KEYS[2], 0, -1)
         end
-        return {'ok', tonumber(state[1]), tonumber(state[2]), entries}
+        return {'ok', tonumber(state[1]), tonumber(state[2]), entries, tonumber(state[3])}
         """;
 
-    /// <summary>Returns {'missing'}, {'empty'} or {'popped', entry}.</summary>
+    /// <summary>The item events after a version, for caches and live streams. ARGV: 1 incarnation (the session's
+    /// createdAt), 2 after version, 3 at most this many events, 4 '1' to restart the TTL.
+    /// Returns {'missing'}; {'reset', version, createdAt, lastSeq} when the events asked for are no longer kept (or
+    /// belong to an earlier session of this id); or {'ok', version, createdAt, lastSeq, {{version, kind, firstSeq,
+    /// lastSeq, entries}, ...}} where an append's entries are those of its items still stored.</summary>
+    public const string ReadEvents = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+        if ARGV[4] == '1' then apply_ttl(server_now_ms()) end
+        local state = redis.call('HMGET', KEYS[1], 'version', 'createdAt', 'eventsTrimmedTo', 'lastSeq')
+        local version = tonumber(state[1])
+        local after = tonumber(ARGV[2])
+        if state[2] ~= ARGV[1] or after > version or after < tonumber(state[3] or '0') then
+          return {'reset', version, tonumber(state[2]), tonumber(state[4])}
+        end
+        local events = {}
+        for _, event in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], '(' .. after, '+inf', 'LIMIT', 0, tonumber(ARGV[3]))) do
+          local v, kind, first, last = string.match(event, '^(%d+)|(%a+)|(%d+)|(%d+)$')
+          local entries = {}
+          if kind == 'append' then entries = redis.call('ZRANGEBYSCORE', KEYS[2], first, last) end
+          table.insert(events, {tonumber(v), kind, tonumber(first), tonumber(last), entries})
+        end
+        return {'ok', version, tonumber(state[2]), tonumber(state[4]), events}
+        """;
+
+    /// <summary>Returns {'missing'}, {'empty'} or {'popped', entry, version}.</summary>
     public const string Pop = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
-        local newest = redis.call('ZRANGE', KEYS[2], -1, -1)
+        local newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
         if #newest == 0 then return {'empty'} end
         redis.call('ZREMRANGEBYRANK', KEYS[2], -1, -1)
-        commit_change(server_now_ms())
-        return {'popped', newest[1]}
+        local version = commit_change(server_now_ms(), 'pop', newest[2], newest[2])
+        return {'popped', newest[1], version}
         """;
 
     /// <summary>Removes the items; the session, its counters and metadata stay. ARGV: 1 '1' to forget the agents too.
-    /// Returns {'missing'} or {'cleared'}.</summary>
+    /// Returns {'missing'} or {'cleared', version}.</summary>
     public const string Clear = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         redis.call('DEL', KEYS[2])
@@ -149,15 +190,17 @@ internal static class SessionScripts
           redis.call('DEL', KEYS[4])
           redis.call('HDEL', KEYS[1], 'currentAgent')
         end
-        commit_change(server_now_ms())
-        return {'cleared'}
+        local version = commit_change(server_now_ms(), 'clear', 0, 0)
+        return {'cleared', version}
         """;
 
-    /// <summary>ARGV: 1 owner the session must have ('' = any). Returns {'missing'} or {'deleted', owner}.</summary>
+    /// <summary>ARGV: 1 owner the session must have ('' = any). Returns {'missing'} or {'deleted', owner}; subscribers
+    /// are told 'deleted'.</summary>
     public const string Delete = """
         local owner = redis.call('HGET', KEYS[1], 'userId')
         if not owner or (ARGV[1] ~= '' and owner ~= ARGV[1]) then return {'missing'} end
-        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+        redis.call('PUBLISH', KEYS[6], 'deleted')
         return {'deleted', owner}
         """;
 

@@ -43,6 +43,7 @@ public sealed class GrainHost : IAsyncDisposable
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
         var options = RedisUrl.Parse(server.ConnectionString);
         options.AbortOnConnectFail = false;
+        options.SyncTimeout = 15_000; // the tests' own synchronous key scans, on a loaded machine
         var redis = await ConnectionMultiplexer.ConnectAsync(options);
 
         var builder = Host.CreateApplicationBuilder();

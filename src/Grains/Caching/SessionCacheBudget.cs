@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansSessions.Grains.Caching;
+
+/// <summary>Bounds the memory of all session caches of a silo: past the bound, the least recently used caches are
+/// marked evicted (their activations drop them at their next turn) and stop counting.</summary>
+public sealed class SessionCacheBudget(IOptions<SessionCacheOptions> options)
+{
+    private readonly LinkedList<SessionItemsCache> _recency = new();
+    private readonly Dictionary<SessionItemsCache, (LinkedListNode<SessionItemsCache> Node, long Bytes)> _entries = [];
+    private readonly Lock _lock = new();
+    private long _total;
+
+    public long TotalBytes
+    {
+        get
+        {
+            lock (_lock) return _total;
+        }
+    }
+
+    /// <summary>Records <paramref name="cache"/>'s current size and use.</summary>
+    public void Touch(SessionItemsCache cache)
+    {
+        lock (_lock)
+        {
+            if (cache.Evicted) return;
+            if (_entries.TryGetValue(cache, out var entry))
+            {
+                _recency.Remove(entry.Node);
+                _total -= entry.Bytes;
+            }
+            _entries[cache] = (_recency.AddFirst(cache), cache.Bytes);
+            _total += cache.Bytes;
+            while (_total > options.Value.MaxTotalBytes && _recency.Last!.Value != cache)
+            {
+                var oldest = _recency.Last.Value;
+                oldest.Evicted = true;
+                Forget(oldest);
+            }
+        }
+    }
+
+    public void Release(SessionItemsCache cache)
+    {
+        lock (_lock) Forget(cache);
+    }
+
+    private void Forget(SessionItemsCache cache)
+    {
+        if (!_entries.Remove(cache, out var entry)) return;
+        _recency.Remove(entry.Node);
+        _total -= entry.Bytes;
+    }
+}

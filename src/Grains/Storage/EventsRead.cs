@@ -1,0 +1,13 @@
+using OrleansSessions.Abstractions;
+
+namespace OrleansSessions.Grains.Storage;
+
+public enum EventsReadStatus { Missing, Reset, Ok }
+
+/// <summary>What the events script found: the session's version, incarnation (its createdAt, so a session deleted
+/// and made again under the same id is told apart) and last sequence number, and the item events asked for.</summary>
+public sealed record EventsRead(
+    EventsReadStatus Status, long Version = 0, long Incarnation = 0, long LastSeq = 0, IReadOnlyList<SessionEvent>? Events = null)
+{
+    public static string EventId(long incarnation, long version) => $"{incarnation}.{version}";
+}
