@@ -28,7 +28,9 @@ public sealed class SeededSilo : IAsyncLifetime
         var appended = await http.PostAsync("/v1/sessions/existing/items", new StringContent(
             """{"items":[{"role":"user","content":"keep me"}],"operationId":"existing-op"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, appended.StatusCode);
-        _redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync((await TestRedisServer.GetAsync()).ConnectionString + ",syncTimeout=15000");
+        var options = OrleansSessions.Silo.Redis.RedisUrl.Parse((await TestRedisServer.GetAsync()).ConnectionString);
+        options.SyncTimeout = 15_000;
+        _redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
     }
 
     public Task<string> DigestAsync() => StoreDigest.TakeAsync(_redis, Silo.Setting("Sessions:KeyPrefix")!);
