@@ -37,10 +37,13 @@ public sealed class GrainHost : IAsyncDisposable
 
     public RedisUserIndex UserIndex => _host.Services.GetRequiredService<RedisUserIndex>();
 
-    public static async Task<GrainHost> StartAsync(Dictionary<string, string?>? settings = null)
+    public Grains.Caching.SessionCacheBudget CacheBudget => _host.Services.GetRequiredService<Grains.Caching.SessionCacheBudget>();
+
+    /// <param name="prefix">Share another host's prefix to act as a second silo of the same cluster.</param>
+    public static async Task<GrainHost> StartAsync(Dictionary<string, string?>? settings = null, string? prefix = null)
     {
         var server = await TestRedisServer.GetAsync();
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        prefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
         var options = RedisUrl.Parse(server.ConnectionString);
         options.AbortOnConnectFail = false;
         options.SyncTimeout = 15_000; // the tests' own synchronous key scans, on a loaded machine
