@@ -96,6 +96,19 @@ public sealed class SessionsClient(HttpClient http)
         } while (cursor is not null);
     }
 
+    /// <summary>
+    /// The session's changes as they happen, on any silo: one event per append (with its items), pop and clear, in
+    /// order, each once. Pass <paramref name="lastEventId"/> (an event's <see cref="SessionEvent.Id"/>) to resume
+    /// after it; without it the stream starts at the next change. A dropped connection is re-opened from the last
+    /// event. Ends after a "deleted" event or when <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public IAsyncEnumerable<SessionEvent> StreamEventsAsync(string sessionId, string? lastEventId = null, CancellationToken cancellationToken = default) =>
+        SessionEventStream.ReadAsync(http, Session(sessionId) + "/events", lastEventId, ErrorAsync, TimeSpan.FromSeconds(1), cancellationToken);
+
+    /// <summary>The event id of the state <paramref name="info"/> describes: streaming from it delivers every change
+    /// made after that read.</summary>
+    public static string EventIdOf(SessionInfo info) => $"{info.CreatedAt.ToUnixTimeMilliseconds()}.{info.Version}";
+
     /// <summary>Deletes every session of the user.</summary>
     public Task DeleteUserAsync(string userId, CancellationToken cancellationToken = default) =>
         SendAsync<object>(HttpMethod.Delete, $"v1/users/{Uri.EscapeDataString(userId)}", null, cancellationToken);

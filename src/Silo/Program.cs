@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using OrleansSessions.Grains;
 using OrleansSessions.Silo.Api;
+using OrleansSessions.Silo.Events;
 using OrleansSessions.Silo.Redis;
 using StackExchange.Redis;
 
@@ -18,6 +19,7 @@ builder.Services.AddSessionGrains();
 
 builder.Services.AddSingleton<InputRules>();
 builder.Services.AddSingleton<SessionRequests>();
+builder.Services.AddSingleton<SessionChangeNotifier>();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.NameTheField);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
@@ -33,6 +35,7 @@ app.MapOpenApi();
 app.MapHealthEndpoints();
 app.MapSessionEndpoints();
 app.MapSessionDataEndpoints();
+app.MapSessionEventEndpoints();
 app.MapUserEndpoints();
 
 app.Run();

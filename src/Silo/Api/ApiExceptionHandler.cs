@@ -20,12 +20,16 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             LogUnavailable(exception.GetType().Name, exception.Message);
         }
         context.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var written = await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             ProblemDetails = problem,
             Exception = exception,
         });
+        // The service declines when the request's Accept header names no JSON type (an EventSource sends
+        // text/event-stream); the caller still gets the problem document rather than a 500.
+        if (!written) await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken);
+        return true;
     }
 
     private static ProblemDetails? Describe(Exception exception) => exception switch

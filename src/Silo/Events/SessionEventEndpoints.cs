@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Storage;
+using OrleansSessions.Silo.Api;
+
+namespace OrleansSessions.Silo.Events;
+
+/// <summary>
+/// <c>GET /v1/sessions/{sessionId}/events</c>: Server-Sent Events, one per append, pop and clear, in the session's
+/// order, whichever silo made the change. Resumes after the event named by Last-Event-ID (or ?lastEventId=);
+/// without one it starts at the next change. A "reset" event says the events since then are no longer kept (read
+/// the items afresh); "deleted" ends the stream.
+/// </summary>
+public static class SessionEventEndpoints
+{
+    private const int EventsPerRead = 200;
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    public static void MapSessionEventEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet("/v1/sessions/{sessionId}/events", StreamAsync)
+            .WithTags("Sessions")
+            .Produces<SessionEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    private static async Task StreamAsync(
+        string sessionId, string? lastEventId, HttpContext context, InputRules rules, RedisSessionStore store,
+        SessionChangeNotifier notifier, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        rules.Id("sessionId", sessionId);
+        var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
+        var position = resumeFrom is null ? (Incarnation: 0L, Version: 0L) : ParseEventId(resumeFrom);
+
+        await using var watch = await notifier.WatchAsync(sessionId);
+        var start = await store.ReadEventsAsync(sessionId, position.Incarnation, position.Version, 0, refreshTtl: false);
+        if (start.Status == EventsReadStatus.Missing) throw new SessionNotFoundException(sessionId);
+        if (resumeFrom is null) position = (start.Incarnation, start.Version);
+
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        await context.Response.Body.FlushAsync(ct);
+
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var changed = watch.NextChange;
+                var read = await store.ReadEventsAsync(sessionId, position.Incarnation, position.Version, EventsPerRead, refreshTtl: false);
+                switch (read.Status)
+                {
+                    case EventsReadStatus.Missing:
+                        await WriteAsync(context, new SessionEvent(EventsRead.EventId(position.Incarnation, position.Version + 1),
+                            position.Version + 1, "deleted", 0, 0, []), json.Value.SerializerOptions, ct);
+                        return;
+                    case EventsReadStatus.Reset:
+                        position = (read.Incarnation, read.Version);
+                        await WriteAsync(context, new SessionEvent(EventsRead.EventId(read.Incarnation, read.Version),
+                            read.Version, "reset", 0, read.LastSeq, []), json.Value.SerializerOptions, ct);
+                        continue;
+                }
+                foreach (var change in read.Events!) await WriteAsync(context, change, json.Value.SerializerOptions, ct);
+                position = (read.Incarnation, read.Events!.Count == EventsPerRead ? read.Events[^1].Version : read.Version);
+                if (read.Events.Count == EventsPerRead) continue;
+
+                if (await Task.WhenAny(changed, Task.Delay(KeepAlive, ct)) != changed)
+                {
+                    await context.Response.WriteAsync(": keep-alive\n\n", ct);
+                    await context.Response.Body.FlushAsync(ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext context, SessionEvent change, JsonSerializerOptions options, CancellationToken ct)
+    {
+        var data = JsonSerializer.Serialize(change, options);
+        await context.Response.WriteAsync($"id: {change.Id}\nevent: {change.Type}\ndata: {data}\n\n", ct);
+        await context.Response.Body.FlushAsync(ct);
+    }
+
+    private static (long Incarnation, long Version) ParseEventId(string id)
+    {
+        var dot = id.IndexOf('.');
+        if (dot > 0
+            && long.TryParse(id.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var incarnation)
+            && long.TryParse(id.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return (incarnation, version);
+        }
+        throw ApiProblemException.BadRequest("Last-Event-ID", "Last-Event-ID is not the id of an event this stream sent.");
+    }
+}

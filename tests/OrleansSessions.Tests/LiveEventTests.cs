@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net;
+using OrleansSessions.Abstractions;
+using OrleansSessions.ClientSdk;
+using OrleansSessions.Tests.Infrastructure;
+
+namespace OrleansSessions.Tests;
+
+/// <summary>GET /v1/sessions/{id}/events: every append, pop and clear, in order, once, whichever silo made it.</summary>
+public sealed class LiveEventTests
+{
+    private static AppendItemsRequest Batch(params string[] contents) => new(contents.Select(c => Items.Message(c)).ToList(), UserId: "owner");
+
+    private static async Task<List<SessionEvent>> CollectAsync(SessionsClient client, string sessionId, string? from, Func<List<SessionEvent>, bool> done)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var seen = new List<SessionEvent>();
+        await foreach (var change in client.StreamEventsAsync(sessionId, from, timeout.Token))
+        {
+            seen.Add(change);
+            if (done(seen)) break;
+        }
+        return seen;
+    }
+
+    [Fact]
+    public async Task Appends_pops_and_clears_arrive_in_order_with_their_items()
+    {
+        await using var silo = await SiloClient.StartAsync();
+        var start = await silo.Client.CreateSessionAsync(new CreateSessionRequest("owner", "live"));
+        var reading = CollectAsync(silo.Client, "live", SessionsClient.EventIdOf(start), seen => seen.Count == 4);
+
+        await silo.Client.AppendItemsAsync("live", Batch("a", "b"));
+        await silo.Client.PopItemAsync("live");
+        await silo.Client.ClearItemsAsync("live");
+        await silo.Client.AppendItemsAsync("live", Batch("c"));
+        var events = await reading;
+
+        Assert.Equal(["append", "pop", "clear", "append"], events.Select(e => e.Type));
+        Assert.Equal([1L, 2L], events[0].Items.Select(i => i.Seq));
+        Assert.Equal(["a", "b"], events[0].Items.Select(i => Items.Content(i.Item)));
+        Assert.Equal((2L, 2L), (events[1].FirstSeq, events[1].LastSeq));
+        Assert.Equal(["c"], events[3].Items.Select(i => Items.Content(i.Item)));
+        Assert.Equal(events.Select(e => e.Version).Order(), events.Select(e => e.Version));
+    }
+
+    [Fact]
+    public async Task A_subscriber_on_one_silo_sees_every_write_made_through_another_exactly_once_and_in_order()
+    {
+        await using var writer = await SiloClient.StartAsync();
+        await using var subscriber = writer.SecondSilo();
+        var start = await writer.Client.CreateSessionAsync(new CreateSessionRequest("owner", "fan-out"));
+        var acks = new ConcurrentBag<(AppendResult Ack, string[] Contents)>();
+        const int Writers = 16, BatchesEach = 5;
+        var reading = CollectAsync(subscriber.Client, "fan-out", SessionsClient.EventIdOf(start), seen => seen.Count == Writers * BatchesEach);
+
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            for (var b = 0; b < BatchesEach; b++)
+            {
+                var contents = Enumerable.Range(0, 1 + (w + b) % 3).Select(i => $"w{w}b{b}i{i}").ToArray();
+                acks.Add((await writer.Client.AppendItemsAsync("fan-out", Batch(contents) with { OperationId = $"w{w}b{b}" }), contents));
+            }
+        })));
+        var events = await reading;
+
+        Assert.Equal(Writers * BatchesEach, events.Count);
+        Assert.Equal(events.Count, events.Select(e => e.Id).Distinct().Count());
+        Assert.Equal(events.Select(e => e.Version).Order(), events.Select(e => e.Version));
+        Assert.Equal(events.Select(e => e.FirstSeq).Order(), events.Select(e => e.FirstSeq));
+        foreach (var (ack, contents) in acks)
+        {
+            var change = Assert.Single(events, e => e.FirstSeq == ack.FirstSeq);
+            Assert.Equal(contents, change.Items.Select(i => Items.Content(i.Item)));
+            Assert.Equal(ack.LastSeq, change.LastSeq);
+        }
+    }
+
+    [Fact]
+    public async Task A_stream_resumes_after_its_last_event_and_ends_when_the_session_is_deleted()
+    {
+        await using var silo = await SiloClient.StartAsync();
+        var start = await silo.Client.CreateSessionAsync(new CreateSessionRequest("owner", "resumable"));
+        for (var i = 0; i < 5; i++) await silo.Client.AppendItemsAsync("resumable", Batch($"m{i}"));
+
+        var firstTwo = await CollectAsync(silo.Client, "resumable", SessionsClient.EventIdOf(start), seen => seen.Count == 2);
+        await silo.Client.AppendItemsAsync("resumable", Batch("m5"));
+        Task? deleting = null;
+        var resumed = await CollectAsync(silo.Client, "resumable", firstTwo[^1].Id, seen =>
+        {
+            if (deleting is null && seen.Count(e => e.Type == "append") == 4) deleting = silo.Client.DeleteSessionAsync("resumable");
+            return seen[^1].Type == "deleted";
+        });
+        await deleting!;
+
+        Assert.Equal(["m0", "m1"], firstTwo.Select(e => Items.Content(e.Items[0].Item)));
+        Assert.Equal(["m2", "m3", "m4", "m5"], resumed.Where(e => e.Type == "append").Select(e => Items.Content(e.Items[0].Item)));
+        Assert.Equal("deleted", resumed[^1].Type);
+    }
+
+    [Fact]
+    public async Task A_resume_point_older_than_the_kept_events_gets_a_reset()
+    {
+        await using var silo = await SiloClient.StartAsync();
+        var start = await silo.Client.CreateSessionAsync(new CreateSessionRequest("owner", "forgotten"));
+        for (var half = 0; half < 2; half++)
+        {
+            await silo.Client.AppendItemsAsync("forgotten", new AppendItemsRequest(
+                Enumerable.Range(0, 550).Select(j => Items.Message($"m{half}-{j}")).ToList(), UserId: "owner"));
+        }
+        for (var p = 0; p < 1005; p++) await silo.Client.PopItemAsync("forgotten"); // more events than are kept
+
+        var events = await CollectAsync(silo.Client, "forgotten", SessionsClient.EventIdOf(start), seen => seen.Count == 1);
+
+        Assert.Equal("reset", events[0].Type);
+        Assert.Equal(1100, events[0].LastSeq);
+    }
+
+    [Fact]
+    public async Task The_stream_is_text_event_stream_and_refuses_unknown_sessions_and_bad_ids()
+    {
+        await using var silo = await SiloClient.StartAsync();
+        var http = silo.Silo.CreateClient();
+
+        using var unknown = new HttpRequestMessage(HttpMethod.Get, "/v1/sessions/none/events");
+        unknown.Headers.Accept.ParseAdd("text/event-stream"); // as EventSource sends it
+        var notFound = await http.SendAsync(unknown);
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("application/problem+json", notFound.Content.Headers.ContentType?.MediaType);
+        await silo.Client.CreateSessionAsync(new CreateSessionRequest("owner", "typed"));
+        using var bad = new HttpRequestMessage(HttpMethod.Get, "/v1/sessions/typed/events");
+        bad.Headers.Add("Last-Event-ID", "garbage");
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(bad)).StatusCode);
+
+        using var cancel = new CancellationTokenSource();
+        var response = await http.GetAsync("/v1/sessions/typed/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        await cancel.CancelAsync();
+    }
+}
