@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
 using OrleansSessions.Grains;
 using OrleansSessions.Silo.Api;
+using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Silo.Events;
 using OrleansSessions.Silo.Redis;
 using StackExchange.Redis;
+
+if (args is ["probe", var probeUrl]) return await HealthProbe.RunAsync(probeUrl);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +19,11 @@ builder.Services.AddSingleton<RedisConnection>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
 builder.Services.AddSingleton(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);
 builder.Services.AddSessionGrains();
+builder.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<SiloPresence>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloPresence>());
+builder.Services.AddSingleton<ShutdownCoordinator>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownCoordinator>());
 
 builder.Services.AddSingleton<InputRules>();
 builder.Services.AddSingleton<SessionRequests>();
@@ -37,8 +45,10 @@ app.MapSessionEndpoints();
 app.MapSessionDataEndpoints();
 app.MapSessionEventEndpoints();
 app.MapUserEndpoints();
+app.MapClusterEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The silo's entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -103,6 +103,7 @@ public sealed class HttpApiTests
             ("/v1/sessions/{sessionId}/agent", "put"), ("/v1/sessions/{sessionId}/data", "get"),
             ("/v1/sessions/{sessionId}/data/{key}", "get"), ("/v1/sessions/{sessionId}/data/{key}", "put"),
             ("/v1/sessions/{sessionId}/data/{key}", "patch"), ("/v1/sessions/{sessionId}/data/{key}", "delete"),
+            ("/v1/sessions/{sessionId}/events", "get"), ("/v1/cluster", "get"),
             ("/v1/users/{userId}/sessions", "get"), ("/v1/users/{userId}", "delete"),
             ("/health/live", "get"), ("/health/ready", "get"),
         })

@@ -1,4 +1,5 @@
 using OrleansSessions.Grains.Storage;
+using OrleansSessions.Silo.Cluster;
 
 namespace OrleansSessions.Silo.Api;
 
@@ -11,9 +12,13 @@ public static class HealthEndpoints
         health.MapGet("/ready", ReadyAsync).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    /// <summary>Ready when a Redis round trip succeeds within two seconds.</summary>
-    private static async Task<IResult> ReadyAsync(RedisSessionStore store, CancellationToken ct)
+    /// <summary>Ready when the silo is not stopping and a Redis round trip succeeds within two seconds.</summary>
+    private static async Task<IResult> ReadyAsync(RedisSessionStore store, ShutdownCoordinator shutdown, CancellationToken ct)
     {
+        if (shutdown.IsStopping)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "The silo is stopping.");
+        }
         var ping = store.PingAsync();
         if (await Task.WhenAny(ping, Task.Delay(TimeSpan.FromSeconds(2), ct)) == ping && ping.IsCompletedSuccessfully)
         {

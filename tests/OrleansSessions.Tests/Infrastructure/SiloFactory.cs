@@ -22,6 +22,7 @@ public sealed class SiloFactory(Dictionary<string, string?> settings) : WebAppli
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("Silo:ShutdownDrainDelay", "00:00:00"); // no load balancer to wait for in a test
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }
 }

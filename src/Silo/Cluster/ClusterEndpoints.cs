@@ -1,0 +1,9 @@
+namespace OrleansSessions.Silo.Cluster;
+
+public static class ClusterEndpoints
+{
+    public static void MapClusterEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet("/v1/cluster", async (SiloPresence presence) => Results.Ok(await presence.ListAsync()))
+            .WithTags("Cluster")
+            .Produces<ClusterInfo>();
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansSessions.Silo.Cluster;
+
+/// <summary>On shutdown (SIGTERM), readiness fails first; requests keep being served for the drain delay so a load
+/// balancer moves traffic away; then the server stops taking requests and the grain runtime finishes the turns it
+/// has queued before the Redis connection closes.</summary>
+public sealed partial class ShutdownCoordinator(IOptions<SiloOptions> options, ILogger<ShutdownCoordinator> logger) : IHostedLifecycleService
+{
+    private volatile bool _stopping;
+
+    public bool IsStopping => _stopping;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        LogDraining(options.Value.ShutdownDrainDelay.TotalSeconds);
+        await Task.Delay(options.Value.ShutdownDrainDelay, cancellationToken);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information,
+        Message = "Stopping: readiness now fails; still serving for {Seconds} s so load balancers move away")]
+    private partial void LogDraining(double seconds);
+}

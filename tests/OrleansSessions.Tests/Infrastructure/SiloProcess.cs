@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace OrleansSessions.Tests.Infrastructure;
+
+/// <summary>A real silo process (the built OrleansSessions.Silo.dll) on a free loopback port, for tests that kill,
+/// stop and load-balance across silos.</summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private SiloProcess(Process process, string name, Uri address)
+    {
+        _process = process;
+        Name = name;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public Uri Address { get; }
+
+    public HttpClient Http { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output) return _output.ToString();
+        }
+    }
+
+    public static async Task<SiloProcess> StartAsync(string name, string keyPrefix, Dictionary<string, string>? settings = null)
+    {
+        var server = await TestRedisServer.GetAsync();
+        var address = new Uri($"http://127.0.0.1:{TestRedisServer.FreePort()}");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(SiloAssembly())!,
+        };
+        info.ArgumentList.Add(SiloAssembly());
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        info.Environment["Redis__ConnectionString"] = server.ConnectionString;
+        info.Environment["Sessions__KeyPrefix"] = keyPrefix;
+        info.Environment["Silo__Name"] = name;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__OrleansSessions"] = "Information";
+        foreach (var (key, value) in settings ?? []) info.Environment[key.Replace(":", "__")] = value;
+
+        var silo = new SiloProcess(Process.Start(info)!, name, address);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !silo.HasExited)
+        {
+            try
+            {
+                if ((await silo.Http.GetAsync("/health/ready")).IsSuccessStatusCode) return silo;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        var output = silo.Output;
+        await silo.DisposeAsync();
+        throw new InvalidOperationException($"Silo {name} did not become ready:\n{output}");
+    }
+
+    /// <summary>SIGKILL: the process dies at once, mid-request.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM: the graceful shutdown a container orchestrator starts.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited) _ = SendSignal(_process.Id, 15);
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        Http.Dispose();
+    }
+
+    private static string SiloAssembly()
+    {
+        // Built beside this test assembly's configuration: tests/OrleansSessions.Tests/bin/<Configuration>/net10.0/
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = testBin.Parent!.Name;
+        var root = testBin.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        var path = Path.Combine(root, "src", "Silo", "bin", configuration, testBin.Name, "OrleansSessions.Silo.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the silo first.", path);
+    }
+
+    [DllImport("libc", EntryPoint = "kill")]
+    private static extern int SendSignal(int pid, int signal);
+}

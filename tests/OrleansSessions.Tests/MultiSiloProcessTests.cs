@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace OrleansSessions.Tests;
+
+/// <summary>Silo processes on one Redis, hammered through all of them, one killed with SIGKILL mid-load.</summary>
+[Collection(nameof(MultiSiloProcessTests))] // each test runs several silo processes; not beside the others
+public sealed class MultiSiloProcessTests(ITestOutputHelper output)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static async Task<AppendResult?> TryAppendAsync(SiloProcess silo, string session, object body)
+    {
+        try
+        {
+            var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", body);
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<AppendResult>(Json) : null;
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+        {
+            return null; // the silo died under the request: the caller retries elsewhere with the same operation id
+        }
+    }
+
+    [Fact]
+    public async Task Hammering_one_session_through_three_silos_while_one_is_killed_loses_and_duplicates_nothing()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => SiloProcess.StartAsync($"silo-{i}", prefix)));
+        try
+        {
+            const string Session = "torture";
+            const int Writers = 48, BatchesEach = 6;
+            var acked = new ConcurrentDictionary<string, (AppendResult Ack, string[] Contents)>();
+            var retries = 0;
+            var replays = 0;
+            var killed = new TaskCompletionSource();
+            var done = 0;
+
+            var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+            {
+                var random = new Random(w);
+                for (var b = 0; b < BatchesEach; b++)
+                {
+                    var operationId = $"w{w}-b{b}";
+                    var contents = Enumerable.Range(0, random.Next(1, 4)).Select(i => $"{operationId}-i{i}").ToArray();
+                    var body = new { items = contents.Select(c => new { role = "user", content = c }), operationId, userId = "torturer" };
+                    AppendResult? ack = null;
+                    for (var attempt = 0; ack is null; attempt++)
+                    {
+                        if (attempt > 0) Interlocked.Increment(ref retries);
+                        ack = await TryAppendAsync(silos[(w + attempt) % 3], Session, body);
+                    }
+                    // The same request through another live silo must answer the same sequence numbers.
+                    var other = silos.Where(s => !s.HasExited).ElementAt((w + b) % silos.Count(s => !s.HasExited));
+                    if (await TryAppendAsync(other, Session, body) is { } replay)
+                    {
+                        Interlocked.Increment(ref replays);
+                        Assert.Equal(ack, replay);
+                    }
+                    acked[operationId] = (ack, contents);
+                    if (Interlocked.Increment(ref done) == Writers * BatchesEach / 3) killed.TrySetResult();
+                }
+            })).ToList();
+
+            await killed.Task;
+            silos[0].Kill();
+            await Task.WhenAll(writers);
+            var survivors = silos.Skip(1).ToArray();
+
+            var page = await survivors[0].Http.GetFromJsonAsync<ItemsPage>($"/v1/sessions/{Session}/items", Json);
+            var stored = page!.Items.ToDictionary(i => i.Seq, i => i.Item.GetProperty("content").GetString()!);
+            var expected = acked.Values.Sum(a => a.Contents.Length);
+            Assert.Equal(expected, page.Items.Count);                                          // nothing lost
+            Assert.Equal(expected, stored.Values.Distinct().Count());                          // nothing duplicated
+            Assert.Equal(Enumerable.Range(1, expected).Select(i => (long)i), page.Items.Select(i => i.Seq)); // one order, no gaps
+            foreach (var (ack, contents) in acked.Values)
+            {
+                for (var i = 0; i < contents.Length; i++) Assert.Equal(contents[i], stored[ack.FirstSeq + i]);  // contiguous batches
+            }
+            foreach (var (operationId, (ack, contents)) in acked.Take(20))
+            {
+                var body = new { items = contents.Select(c => new { role = "user", content = c }), operationId, userId = "torturer" };
+                foreach (var silo in survivors) Assert.Equal(ack, await TryAppendAsync(silo, Session, body));
+            }
+
+            var newest = await survivors[1].Http.GetFromJsonAsync<ItemsPage>($"/v1/sessions/{Session}/items?limit=7", Json);
+            Assert.Equal(page.Items.TakeLast(7).Select(i => i.Seq), newest!.Items.Select(i => i.Seq));
+
+            var popped = new ConcurrentBag<long>();
+            await Task.WhenAll(Enumerable.Range(0, 24).Select(p => Task.Run(async () =>
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    var response = await survivors[p % 2].Http.PostAsync($"/v1/sessions/{Session}/items/pop", null);
+                    if (response.StatusCode == HttpStatusCode.OK) popped.Add((await response.Content.ReadFromJsonAsync<StoredItem>(Json))!.Seq);
+                }
+            })));
+            Assert.Equal(120, popped.Count);
+            Assert.Equal(120, popped.Distinct().Count());                                      // claim-once pops
+            var after = await survivors[0].Http.GetFromJsonAsync<ItemsPage>($"/v1/sessions/{Session}/items", Json);
+            Assert.Equal(expected - 120, after!.Items.Count);
+            Assert.Empty(after.Items.Select(i => i.Seq).Intersect(popped));
+
+            output.WriteLine($"silos: 3, killed: 1 (SIGKILL after {Writers * BatchesEach / 3} batches); writers: {Writers}; " +
+                $"operations: {acked.Count}; items: {expected}; retries after the kill: {retries}; cross-silo replays: {replays}; " +
+                $"lost: {expected - page.Items.Count}; duplicated: {page.Items.Count - stored.Values.Distinct().Count()}");
+        }
+        finally
+        {
+            foreach (var silo in silos) await silo.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Sigterm_fails_readiness_first_finishes_what_it_acknowledged_and_another_silo_takes_over()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var draining = await SiloProcess.StartAsync("draining", prefix, new() { ["Silo:ShutdownDrainDelay"] = "00:00:02" });
+        await using var other = await SiloProcess.StartAsync("other", prefix);
+        await using var _ = draining;
+        var acked = new ConcurrentBag<(AppendResult Ack, string Content)>();
+        using var stop = new CancellationTokenSource();
+
+        var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var content = $"w{w}-{n}";
+                var body = new { items = new[] { new { role = "user", content } }, operationId = content, userId = "u" };
+                var ack = await TryAppendAsync(draining, "graceful", body) ?? await TryAppendAsync(other, "graceful", body);
+                if (ack is not null) acked.Add((ack, content));
+            }
+        })).ToList();
+
+        await Task.Delay(500);
+        draining.Terminate();
+        var sawNotReady = false;
+        var servedWhileNotReady = false;
+        using (var poll = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            while (!poll.IsCancellationRequested && !sawNotReady)
+            {
+                try
+                {
+                    sawNotReady = (await draining.Http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable;
+                    servedWhileNotReady = sawNotReady && (await draining.Http.GetAsync("/v1/sessions/graceful")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    break;
+                }
+            }
+        }
+        await draining.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        Assert.True(sawNotReady, "readiness failed before the silo stopped");
+        Assert.True(servedWhileNotReady, "requests were still served while draining");
+        var page = await other.Http.GetFromJsonAsync<ItemsPage>("/v1/sessions/graceful/items", Json);
+        var stored = page!.Items.Select(i => i.Item.GetProperty("content").GetString()).ToHashSet();
+        Assert.All(acked, a => Assert.Contains(a.Content, stored));
+        Assert.Equal(acked.Count, page.Items.Count);
+        output.WriteLine($"acknowledged {acked.Count} appends across the SIGTERM; all present, none twice");
+    }
+
+    [Fact]
+    public async Task The_cluster_route_lists_live_silos_and_drops_dead_ones()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var fast = new Dictionary<string, string> { ["Silo:HeartbeatInterval"] = "00:00:00.200", ["Silo:PresenceTtl"] = "00:00:01" };
+        await using var a = await SiloProcess.StartAsync("silo-a", prefix, fast);
+        await using var b = await SiloProcess.StartAsync("silo-b", prefix, fast);
+        await using var c = await SiloProcess.StartAsync("silo-c", prefix, fast);
+        await a.Http.PostAsJsonAsync("/v1/sessions/s1/items", new { items = new[] { new { x = 1 } }, userId = "u" });
+
+        var listed = await a.Http.GetFromJsonAsync<JsonElement>("/v1/cluster");
+        var silos = listed.GetProperty("silos").EnumerateArray().ToList();
+        Assert.Equal(["silo-a", "silo-b", "silo-c"], silos.Select(s => s.GetProperty("name").GetString()).Order());
+        Assert.Contains(silos, s => s.GetProperty("address").GetString() == a.Address.ToString().TrimEnd('/'));
+
+        b.Kill();       // stops heartbeating: gone after the TTL
+        c.Terminate();  // leaves on its way out, after its drain delay
+        await c.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        await Task.Delay(1200);
+
+        var after = await a.Http.GetFromJsonAsync<JsonElement>("/v1/cluster");
+        var remaining = Assert.Single(after.GetProperty("silos").EnumerateArray());
+        Assert.Equal("silo-a", remaining.GetProperty("name").GetString());
+        Assert.True(remaining.GetProperty("activations").GetInt32() >= 1);
+    }
+}
