@@ -4,12 +4,15 @@ using OrleansSessions.Tests.Infrastructure;
 namespace OrleansSessions.Tests;
 
 /// <summary>Invariants 1, 2 and 4 under load: many tasks hammering one session.</summary>
-public sealed class SessionGrainConcurrencyTests
+public class SessionGrainConcurrencyTests
 {
+    /// <summary>The store the tests run against; the Redis Cluster variant overrides it.</summary>
+    protected virtual Task<GrainHost> StartHostAsync(Dictionary<string, string?>? settings = null) => GrainHost.StartAsync(settings);
+
     [Fact]
     public async Task Concurrent_batches_are_atomic_contiguous_and_strictly_ordered()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         const string session = "hammered";
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<(AppendResult Ack, string[] Contents)>();
 
@@ -44,7 +47,7 @@ public sealed class SessionGrainConcurrencyTests
     [Fact]
     public async Task Concurrent_pops_never_return_the_same_item()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var session = host.Session("popped");
         await session.CallAsync(g => g.AppendAsync(new AppendItemsCommand(
             Enumerable.Range(0, 200).Select(i => Items.Message($"m{i}")).ToList(), UserId: "u"), default));
@@ -66,7 +69,7 @@ public sealed class SessionGrainConcurrencyTests
     [Fact]
     public async Task Concurrent_retries_of_one_operation_id_store_the_batch_once()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var command = new AppendItemsCommand([Items.Message("once"), Items.Message("twice?")], OperationId: "op-retry", UserId: "u");
 
         var acks = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ =>

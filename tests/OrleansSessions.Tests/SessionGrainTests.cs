@@ -5,15 +5,18 @@ using StackExchange.Redis;
 namespace OrleansSessions.Tests;
 
 /// <summary>Invariants 2, 3, 5, 6 and 7 on one session.</summary>
-public sealed class SessionGrainTests
+public class SessionGrainTests
 {
+    /// <summary>The store the tests run against; the Redis Cluster variant overrides it.</summary>
+    protected virtual Task<GrainHost> StartHostAsync(Dictionary<string, string?>? settings = null) => GrainHost.StartAsync(settings);
+
     private static AppendItemsCommand Batch(params string[] contents) =>
         new(contents.Select(c => Items.Message(c)).ToList(), UserId: "owner");
 
     [Fact]
     public async Task Sequence_numbers_continue_above_last_seq_after_pop_and_clear()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var session = host.Session("seqs");
         await session.CallAsync(g => g.AppendAsync(Batch("a", "b", "c"), default));
 
@@ -34,7 +37,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task Replaying_an_operation_id_returns_the_original_result_and_changes_nothing()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var session = host.Session("replay");
         var command = Batch("x", "y") with { OperationId = "op-1" };
         var first = await session.CallAsync(g => g.AppendAsync(command, default));
@@ -52,7 +55,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task Reusing_an_operation_id_with_other_content_conflicts_and_changes_nothing()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var session = host.Session("conflict");
         await session.CallAsync(g => g.AppendAsync(Batch("x") with { OperationId = "op-1" }, default));
         var before = await session.CallAsync(g => g.GetInfoAsync(default));
@@ -71,7 +74,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task A_limit_returns_the_newest_items_oldest_first_and_after_seq_pages_forward()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var session = host.Session("window");
         await session.CallAsync(g => g.AppendAsync(Batch(Enumerable.Range(1, 1500).Select(i => $"m{i}").ToArray()), default));
 
@@ -89,7 +92,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task Created_at_is_set_once_and_times_come_from_the_server_clock()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var session = host.Session("clock");
         var created = await session.CallAsync(g => g.CreateAsync(new CreateSessionCommand("owner", "t", null, null), default));
         await Task.Delay(20);
@@ -110,7 +113,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task Every_key_of_a_session_carries_its_ttl_after_every_kind_of_write()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var session = host.Session("ttl");
         var keys = host.Keys.Session("ttl");
         await session.CallAsync(g => g.CreateAsync(new CreateSessionCommand("owner", null, 600, null), default));
@@ -141,7 +144,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task A_session_created_by_its_first_append_gets_the_default_ttl_on_every_key()
     {
-        await using var host = await GrainHost.StartAsync(new() { ["Sessions:DefaultTtlSeconds"] = "120" });
+        await using var host = await StartHostAsync(new() { ["Sessions:DefaultTtlSeconds"] = "120" });
         await host.Session("auto").CallAsync(g => g.AppendAsync(Batch("a") with { OperationId = "op", Agent = "agent" }, default));
 
         var existing = host.Keys.Session("auto").Where(k => host.Db.KeyExists(k)).ToList();
@@ -155,7 +158,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task An_expired_session_is_gone_and_a_new_one_with_its_id_starts_empty()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var session = host.Session("short");
         await session.CallAsync(g => g.CreateAsync(new CreateSessionCommand("owner", null, 1, null), default));
         await session.CallAsync(g => g.AppendAsync(Batch("old"), default));
@@ -171,7 +174,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task Appending_without_an_owner_to_a_missing_session_or_as_another_user_changes_nothing()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var session = host.Session("owned");
 
         await Assert.ThrowsAsync<SessionNotFoundException>(() =>
@@ -187,7 +190,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task Agents_are_recorded_with_the_batch_that_named_them()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var session = host.Session("agents");
         await session.CallAsync(g => g.AppendAsync(Batch("hi") with { Agent = "triage" }, default));
         await session.CallAsync(g => g.AppendAsync(Batch("refund?") with { Agent = "billing" }, default));
@@ -201,7 +204,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task Items_come_back_as_the_same_json_that_was_sent()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var sent = new[]
         {
             """{"type":"function_call","call_id":"c1","name":"lookup","arguments":"{\"q\":\"naïve | 東京\"}"}""",

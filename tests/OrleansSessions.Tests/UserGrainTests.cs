@@ -4,8 +4,11 @@ using OrleansSessions.Tests.Infrastructure;
 namespace OrleansSessions.Tests;
 
 /// <summary>Invariants 8 and 9: the user index and the order of cross-grain steps.</summary>
-public sealed class UserGrainTests
+public class UserGrainTests
 {
+    /// <summary>The store the tests run against; the Redis Cluster variant overrides it.</summary>
+    protected virtual Task<GrainHost> StartHostAsync(Dictionary<string, string?>? settings = null) => GrainHost.StartAsync(settings);
+
     private static Task<SessionInfo> CreateAsync(GrainHost host, string user, string session, int? ttl = null) =>
         host.Session(session).CallAsync(g => g.CreateAsync(new CreateSessionCommand(user, null, ttl, null), default));
 
@@ -29,7 +32,7 @@ public sealed class UserGrainTests
     [Fact]
     public async Task Listing_is_paged_and_ordered_by_last_activity()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         for (var i = 0; i < 7; i++)
         {
             await CreateAsync(host, "alice", $"s{i}");
@@ -46,7 +49,7 @@ public sealed class UserGrainTests
     [Fact]
     public async Task Deleted_and_expired_sessions_never_appear_in_the_listing()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         await CreateAsync(host, "bob", "kept");
         await CreateAsync(host, "bob", "deleted");
         await CreateAsync(host, "bob", "expiring", ttl: 1);
@@ -61,7 +64,7 @@ public sealed class UserGrainTests
     [Fact]
     public async Task A_session_created_by_an_append_is_listed_and_loading_it_by_id_finds_its_owner()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.Session("via-append").CallAsync(g => g.AppendAsync(
             new AppendItemsCommand([Items.Message("hi")], UserId: "carol"), default));
 
@@ -72,7 +75,7 @@ public sealed class UserGrainTests
     [Fact]
     public async Task A_crash_between_index_write_and_session_create_leaves_nothing_visible_and_is_pruned_later()
     {
-        await using var host = await GrainHost.StartAsync(new() { ["Sessions:IndexPruneGrace"] = "00:00:01" });
+        await using var host = await StartHostAsync(new() { ["Sessions:IndexPruneGrace"] = "00:00:01" });
         await CreateAsync(host, "dave", "real");
         await host.UserIndex.AddAsync("dave", "never-created"); // the first step of a create that then crashed
         var indexKey = host.Keys.UserIndex("dave");
@@ -91,7 +94,7 @@ public sealed class UserGrainTests
     [Fact]
     public async Task A_session_id_owned_by_another_user_is_not_listed_for_the_one_whose_create_failed()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         await CreateAsync(host, "erin", "shared-id");
 
         await Assert.ThrowsAsync<SessionAlreadyExistsException>(() => CreateAsync(host, "frank", "shared-id"));
@@ -103,7 +106,7 @@ public sealed class UserGrainTests
     [Fact]
     public async Task Erasing_a_user_deletes_all_of_theirs_and_nothing_of_anyone_else()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         await Task.WhenAll(Enumerable.Range(0, 450).Select(i => CreateAsync(host, "gina", $"g{i}")));
         await CreateAsync(host, "hank", "h1");
 
@@ -118,7 +121,7 @@ public sealed class UserGrainTests
     [Fact]
     public async Task Every_key_carries_one_session_or_user_hash_tag()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         await CreateAsync(host, "ivy", "k1");
         await host.Session("k1").CallAsync(g => g.AppendAsync(new AppendItemsCommand([Items.Message("a")], "op", "agent"), default));
         await host.User("ivy").CallAsync(g => g.ListSessionsAsync(10, null, default));
@@ -131,7 +134,7 @@ public sealed class UserGrainTests
     [Fact]
     public async Task A_cursor_that_was_not_issued_is_refused()
     {
-        await using var host = await GrainHost.StartAsync();
+        await using var host = await StartHostAsync();
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
             host.User("jo").CallAsync(g => g.ListSessionsAsync(10, "not a cursor!", default)));
         Assert.Equal("cursor", error.ParamName);

@@ -40,11 +40,13 @@ public sealed class GrainHost : IAsyncDisposable
     public Grains.Caching.SessionCacheBudget CacheBudget => _host.Services.GetRequiredService<Grains.Caching.SessionCacheBudget>();
 
     /// <param name="prefix">Share another host's prefix to act as a second silo of the same cluster.</param>
-    public static async Task<GrainHost> StartAsync(Dictionary<string, string?>? settings = null, string? prefix = null)
+    /// <param name="connectionString">Another server than the test run's (a Redis Cluster).</param>
+    public static async Task<GrainHost> StartAsync(
+        Dictionary<string, string?>? settings = null, string? prefix = null, string? connectionString = null)
     {
-        var server = await TestRedisServer.GetAsync();
+        connectionString ??= (await TestRedisServer.GetAsync()).ConnectionString;
         prefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
-        var options = RedisUrl.Parse(server.ConnectionString);
+        var options = RedisUrl.Parse(connectionString);
         options.AbortOnConnectFail = false;
         options.SyncTimeout = 15_000; // the tests' own synchronous key scans, on a loaded machine
         var redis = await ConnectionMultiplexer.ConnectAsync(options);
@@ -63,9 +65,10 @@ public sealed class GrainHost : IAsyncDisposable
 
     public GrainReference<Abstractions.IUserGrain> User(string id) => Grains.GetGrain<Abstractions.IUserGrain>(id);
 
-    /// <summary>Every key under this host's prefix.</summary>
+    /// <summary>Every key under this host's prefix, on every node.</summary>
     public IReadOnlyList<string> AllKeys() =>
-        Redis.GetServer(Redis.GetEndPoints()[0]).Keys(pattern: Prefix + ":*", pageSize: 1000).Select(k => (string)k!).ToList();
+        Redis.GetEndPoints().Select(e => Redis.GetServer(e)).Where(s => !s.IsSlave)
+            .SelectMany(s => s.Keys(pattern: Prefix + ":*", pageSize: 1000)).Select(k => (string)k!).ToList();
 
     public async ValueTask DisposeAsync()
     {
