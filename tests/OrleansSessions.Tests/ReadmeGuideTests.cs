@@ -96,7 +96,7 @@ public sealed partial class ReadmeGuideTests
     [Fact]
     public void Every_guide_block_in_the_readme_is_the_code_the_test_runs()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         var code = File.ReadAllText(Path.Combine(root, "tests", "OrleansSessions.Tests", "ReadmeGuideTests.cs"));
 
@@ -112,15 +112,6 @@ public sealed partial class ReadmeGuideTests
         var lines = code.Replace("\r", "").Split('\n').Where(l => l.Trim().Length > 0).ToList();
         var indent = lines.Min(l => l.Length - l.TrimStart().Length);
         return string.Join("\n", lines.Select(l => l[indent..].TrimEnd()));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OrleansSessions.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("The repository root (OrleansSessions.sln) was not found.");
     }
 
     [GeneratedRegex(@"<!-- guide:(?<name>[a-z]+) -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
