@@ -27,6 +27,18 @@ public sealed class MultiSiloProcessTests(ITestOutputHelper output)
         }
     }
 
+    private static async Task<SessionInfo?> TryGetInfoAsync(SiloProcess silo, string session)
+    {
+        try
+        {
+            return await silo.Http.GetFromJsonAsync<SessionInfo>($"/v1/sessions/{session}", Json);
+        }
+        catch (HttpRequestException)
+        {
+            return null; // killed meanwhile
+        }
+    }
+
     [Fact]
     public async Task Hammering_one_session_through_three_silos_while_one_is_killed_loses_and_duplicates_nothing()
     {
@@ -56,12 +68,17 @@ public sealed class MultiSiloProcessTests(ITestOutputHelper output)
                         if (attempt > 0) Interlocked.Increment(ref retries);
                         ack = await TryAppendAsync(silos[(w + attempt) % 3], Session, body);
                     }
-                    // The same request through another live silo must answer the same sequence numbers.
+                    // The same request through another live silo must answer the same sequence numbers, and a read
+                    // there must already see the write (read-your-writes across silos).
                     var other = silos.Where(s => !s.HasExited).ElementAt((w + b) % silos.Count(s => !s.HasExited));
                     if (await TryAppendAsync(other, Session, body) is { } replay)
                     {
                         Interlocked.Increment(ref replays);
                         Assert.Equal(ack, replay);
+                        if (await TryGetInfoAsync(other, Session) is { } seen)
+                        {
+                            Assert.True(seen.LastSeq >= ack.LastSeq, $"{other.Name} saw lastSeq {seen.LastSeq} after {ack.LastSeq} was acknowledged");
+                        }
                     }
                     acked[operationId] = (ack, contents);
                     if (Interlocked.Increment(ref done) == Writers * BatchesEach / 3) killed.TrySetResult();
