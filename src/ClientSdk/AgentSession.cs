@@ -129,7 +129,7 @@ public sealed class AgentSession
     private async Task<AppendResult> AppendAsync(IReadOnlyList<JsonElement> items, string? agent, CancellationToken cancellationToken)
     {
         var result = await _client.AppendItemsAsync(ConversationId,
-            new AppendItemsRequest(items, ConversationItems.NewOperationId(), agent, UserId), cancellationToken);
+            new AppendItemsCommand(items, ConversationItems.NewOperationId(), agent, UserId), cancellationToken);
         if (agent is not null) Remember(agent, AgentsUsed.Contains(agent) ? AgentsUsed : [.. AgentsUsed, agent]);
         return result;
     }

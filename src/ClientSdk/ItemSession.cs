@@ -47,7 +47,7 @@ public sealed class ItemSession(SessionsClient client, string sessionId, ItemSes
     public async Task AddItemsAsync(IReadOnlyList<JsonElement> items, CancellationToken cancellationToken = default)
     {
         if (items.Count == 0) return;
-        await client.AppendItemsAsync(SessionId, new AppendItemsRequest(items, ConversationItems.NewOperationId(),
+        await client.AppendItemsAsync(SessionId, new AppendItemsCommand(items, ConversationItems.NewOperationId(),
             UserId: options.UserId, TtlSeconds: AgentSession.Seconds(options.Ttl)), cancellationToken);
     }
 

@@ -61,7 +61,7 @@ public sealed class JsonSession : IAsyncDisposable
         var details = new Dictionary<string, object?>();
         if (agent is not null) details["agent"] = agent;
         if (tokens is not null) details["tokens"] = tokens;
-        return Client.AppendItemsAsync(SessionId, new AppendItemsRequest(
+        return Client.AppendItemsAsync(SessionId, new AppendItemsCommand(
             [ConversationItems.Message(role, content, details)], ConversationItems.NewOperationId(), agent, UserId, tokens,
             AgentSession.Seconds(Ttl)), cancellationToken);
     }

@@ -34,8 +34,8 @@ public sealed class SessionsClient(HttpClient http)
         return SendAsync<ItemsPage>(HttpMethod.Get, path, null, cancellationToken);
     }
 
-    /// <summary>Appends a batch; creates the session for <see cref="AppendItemsRequest.UserId"/> if it is missing.</summary>
-    public Task<AppendResult> AppendItemsAsync(string sessionId, AppendItemsRequest request, CancellationToken cancellationToken = default) =>
+    /// <summary>Appends a batch; creates the session for <see cref="AppendItemsCommand.UserId"/> if it is missing.</summary>
+    public Task<AppendResult> AppendItemsAsync(string sessionId, AppendItemsCommand request, CancellationToken cancellationToken = default) =>
         SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/items", request, cancellationToken);
 
     /// <summary>Removes and returns the newest item, or null when the session has none.</summary>

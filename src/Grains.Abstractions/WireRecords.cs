@@ -34,15 +34,6 @@ public sealed record CreateSessionRequest(
     int? TtlSeconds = null,
     JsonElement? Metadata = null);
 
-/// <summary>HTTP body of <c>POST /v1/sessions/{sessionId}/items</c>.</summary>
-public sealed record AppendItemsRequest(
-    IReadOnlyList<JsonElement> Items,
-    string? OperationId = null,
-    string? Agent = null,
-    string? UserId = null,
-    long? Tokens = null,
-    int? TtlSeconds = null);
-
 /// <summary>HTTP body of <c>PUT /v1/sessions/{sessionId}/agent</c>.</summary>
 public sealed record TrackAgentRequest(string Agent);
 

@@ -14,8 +14,8 @@ public sealed class ClientSdkTests
         var client = silo.Client;
 
         var created = await client.CreateSessionAsync(new CreateSessionRequest("kim", "k1", "Groceries", 600));
-        var ack = await client.AppendItemsAsync("k1", new AppendItemsRequest([Items.Message("milk"), Items.Message("eggs", "assistant")], "op-1", "shopper"));
-        var replay = await client.AppendItemsAsync("k1", new AppendItemsRequest([Items.Message("milk"), Items.Message("eggs", "assistant")], "op-1", "shopper"));
+        var ack = await client.AppendItemsAsync("k1", new AppendItemsCommand([Items.Message("milk"), Items.Message("eggs", "assistant")], "op-1", "shopper"));
+        var replay = await client.AppendItemsAsync("k1", new AppendItemsCommand([Items.Message("milk"), Items.Message("eggs", "assistant")], "op-1", "shopper"));
         var newest = await client.GetItemsAsync("k1", limit: 1);
         var afterFirst = await client.GetItemsAsync("k1", afterSeq: 1);
         var popped = await client.PopItemAsync("k1");
@@ -43,10 +43,10 @@ public sealed class ClientSdkTests
         await using var silo = await SiloClient.StartAsync();
         var client = silo.Client;
         await client.CreateSessionAsync(new CreateSessionRequest("lee", "l1"));
-        await client.AppendItemsAsync("l1", new AppendItemsRequest([Items.Message("a")], "op"));
+        await client.AppendItemsAsync("l1", new AppendItemsCommand([Items.Message("a")], "op"));
 
         var conflict = await Assert.ThrowsAsync<SessionsConflictException>(() =>
-            client.AppendItemsAsync("l1", new AppendItemsRequest([Items.Message("b")], "op")));
+            client.AppendItemsAsync("l1", new AppendItemsCommand([Items.Message("b")], "op")));
         var rejected = await Assert.ThrowsAsync<SessionsRequestRejectedException>(() => client.GetItemsAsync("l1", limit: 0));
         var missing = await Assert.ThrowsAsync<SessionsNotFoundException>(() => client.PopItemAsync("nope"));
         var taken = await Assert.ThrowsAsync<SessionsConflictException>(() => client.CreateSessionAsync(new CreateSessionRequest("lee", "l1")));

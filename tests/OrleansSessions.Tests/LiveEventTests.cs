@@ -9,7 +9,7 @@ namespace OrleansSessions.Tests;
 /// <summary>GET /v1/sessions/{id}/events: every append, pop and clear, in order, once, whichever silo made it.</summary>
 public sealed class LiveEventTests
 {
-    private static AppendItemsRequest Batch(params string[] contents) => new(contents.Select(c => Items.Message(c)).ToList(), UserId: "owner");
+    private static AppendItemsCommand Batch(params string[] contents) => new(contents.Select(c => Items.Message(c)).ToList(), UserId: "owner");
 
     private static async Task<List<SessionEvent>> CollectAsync(SessionsClient client, string sessionId, string? from, Func<List<SessionEvent>, bool> done)
     {
@@ -105,7 +105,7 @@ public sealed class LiveEventTests
         var start = await silo.Client.CreateSessionAsync(new CreateSessionRequest("owner", "forgotten"));
         for (var half = 0; half < 2; half++)
         {
-            await silo.Client.AppendItemsAsync("forgotten", new AppendItemsRequest(
+            await silo.Client.AppendItemsAsync("forgotten", new AppendItemsCommand(
                 Enumerable.Range(0, 550).Select(j => Items.Message($"m{half}-{j}")).ToList(), UserId: "owner"));
         }
         for (var p = 0; p < 1005; p++) await silo.Client.PopItemAsync("forgotten"); // more events than are kept

@@ -50,7 +50,7 @@ public sealed class SilosOnRedisClusterTests
         });
         for (var i = 0; i < 3; i++)
         {
-            await first.Client.AppendItemsAsync("c3", new Abstractions.AppendItemsRequest([Items.Message($"m{i}")], $"op{i}"));
+            await first.Client.AppendItemsAsync("c3", new Abstractions.AppendItemsCommand([Items.Message($"m{i}")], $"op{i}"));
         }
 
         Assert.Equal(["m0", "m1", "m2"], (await streamed).Select(e => Items.Content(e.Items[0].Item)));

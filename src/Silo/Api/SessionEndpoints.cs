@@ -31,7 +31,7 @@ public static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         sessions.MapPost("/{sessionId}/items", AppendItemsAsync)
-            .Accepts<AppendItemsRequest>("application/json")
+            .Accepts<AppendItemsCommand>("application/json")
             .Produces<AppendResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
