@@ -26,9 +26,12 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<RedisSessionStore>();
         services.AddSingleton<RedisUserIndex>();
 
-        services.AddSingleton(sp => new GrainType(typeof(ISessionGrain), (_, key) =>
-            ActivatorUtilities.CreateInstance<SessionGrain>(sp, key, ActivatorUtilities.CreateInstance<CachedSessionItems>(sp, key))));
-        services.AddSingleton(sp => new GrainType(typeof(IUserGrain), (factory, key) => ActivatorUtilities.CreateInstance<UserGrain>(sp, key, factory)));
+        // Constructor lookups are done once here, not on every activation.
+        var newSessionGrain = ActivatorUtilities.CreateFactory<SessionGrain>([typeof(string), typeof(CachedSessionItems)]);
+        var newCachedItems = ActivatorUtilities.CreateFactory<CachedSessionItems>([typeof(string)]);
+        var newUserGrain = ActivatorUtilities.CreateFactory<UserGrain>([typeof(string), typeof(IGrainFactory)]);
+        services.AddSingleton(sp => new GrainType(typeof(ISessionGrain), (_, key) => newSessionGrain(sp, [key, newCachedItems(sp, [key])])));
+        services.AddSingleton(sp => new GrainType(typeof(IUserGrain), (factory, key) => newUserGrain(sp, [key, factory])));
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
         services.AddHostedService(sp => sp.GetRequiredService<GrainRuntime>());

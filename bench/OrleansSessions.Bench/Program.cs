@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Bench;
+using OrleansSessions.Bench.Paths;
+using OrleansSessions.Grains.Runtime;
+using StackExchange.Redis;
+
+// dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--scale 1.0]
+// Without --redis it starts a redis-server from PATH on a free loopback port and stops it at the end.
+var redisArgument = Argument("--redis");
+var outFile = Argument("--out");
+var scale = double.Parse(Argument("--scale") ?? "1", CultureInfo.InvariantCulture);
+int Scaled(int n) => Math.Max(1, (int)(n * scale));
+
+using var ownRedis = redisArgument is null ? BenchRedis.Start() : null;
+var redisAddress = redisArgument ?? ownRedis!.Address;
+var redis = await ConnectionMultiplexer.ConnectAsync($"{redisAddress},syncTimeout=30000,allowAdmin=true");
+var run = Guid.NewGuid().ToString("N")[..8];
+var report = new Report();
+report.Line($"Run {DateTimeOffset.UtcNow:u} on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, " +
+    $"Redis at {redisAddress} ({(await redis.GetServer(redis.GetEndPoints()[0]).InfoAsync("server")).SelectMany(g => g).FirstOrDefault(p => p.Key == "redis_version").Value ?? "?"}), scale {scale}.");
+
+var grains = await GrainsPath.StartAsync(redis, $"bg{run}");
+var http = await SiloHttpPath.StartAsync(redisAddress, $"bh{run}", FreePort());
+var baselineA = new ListPerSessionBaseline(redis, $"ba{run}");
+var baselineB = new WatchMultiBaseline(redis, $"bb{run}");
+IBenchPath[] paths = [grains, http, baselineA, baselineB];
+long Peak(IBenchPath path) => path is SiloHttpPath silo ? silo.SiloPeakMemory : Process.GetCurrentProcess().PeakWorkingSet64;
+
+// (a) agent turn loop: read the history, then append 2-4 items.
+var turnResults = new List<Measurement>();
+foreach (var path in paths)
+{
+    turnResults.Add(await Measurement.RunAsync(path.Name, 64, Scaled(30), async (worker, i) =>
+    {
+        var random = new Random(worker * 100_000 + i);
+        var session = $"turn-{random.Next(1000)}";
+        await path.ReadAllAsync(session).ContinueWith(_ => 0);
+        await path.AppendAsync("agent-user", session, Workload.Turn(random, random.Next(2, 5)));
+    }, () => Peak(path)));
+}
+report.Scenario("(a) Agent turn loop", "64 virtual agents over 1,000 sessions; each turn reads the history, then appends 2–4 items.", turnResults);
+
+// Appends alone: 64 writers over 1,000 sessions.
+var appendResults = new List<Measurement>();
+foreach (var path in paths)
+{
+    appendResults.Add(await Measurement.RunAsync(path.Name, 64, Scaled(50), (worker, i) =>
+    {
+        var random = new Random(worker * 100_000 + i);
+        return path.AppendAsync("append-user", $"append-{random.Next(1000)}", Workload.Turn(random, random.Next(2, 5)));
+    }, () => Peak(path)));
+}
+report.Scenario("Appends, 64 writers over 1,000 sessions", "Each operation appends 2–4 items to a random one of 1,000 sessions.", appendResults);
+
+// (b) hot session: 64 writers on one session.
+var hotResults = new List<Measurement>();
+foreach (var path in paths)
+{
+    hotResults.Add(await Measurement.RunAsync(path.Name, 64, Scaled(40), (worker, i) =>
+        path.AppendAsync("hot-user", "hot", Workload.Turn(new Random(worker * 1000 + i), 2)), () => Peak(path)));
+}
+report.Scenario("(b) Hot session", "64 writers appending 2 items each to one session.", hotResults);
+report.Line($"Baseline B retried {baselineB.Retries} transactions in all, most of them on the hot session.");
+
+// (c) long history: sessions of 200 and 5,000 items; warm reads of all and of the newest 50.
+foreach (var path in paths)
+{
+    for (var s = 0; s < 4; s++) await Fill(path, $"long200-{s}", 200);
+    for (var s = 0; s < 2; s++) await Fill(path, $"long5000-{s}", 5000);
+    for (var s = 0; s < 4; s++) await path.ReadAllAsync($"long200-{s}");   // warm
+    for (var s = 0; s < 2; s++) await path.ReadAllAsync($"long5000-{s}");
+}
+foreach (var (title, sessions, read, each) in new (string, string, Func<IBenchPath, string, Task<int>>, int)[]
+{
+    ("(c1) Full-history reads, 200 items", "long200-", (p, s) => p.ReadAllAsync(s), 100),
+    ("(c2) Full-history reads, 5,000 items", "long5000-", (p, s) => p.ReadAllAsync(s), 6),
+    ("(c3) Newest 50 of 5,000 items", "long5000-", (p, s) => p.ReadNewestAsync(s, 50), 100),
+})
+{
+    var results = new List<Measurement>();
+    var count = sessions == "long200-" ? 4 : 2;
+    foreach (var path in paths)
+    {
+        results.Add(await Measurement.RunAsync(path.Name, 8, Scaled(each), (worker, i) => read(path, $"{sessions}{(worker + i) % count}"), () => Peak(path)));
+    }
+    report.Scenario(title, "8 readers; every read returns the items parsed (the caches are warm).", results);
+}
+
+// (d) listing: a user with 10,000 conversations, first page. Grains and HTTP share one prefix here.
+var lister = await GrainsPath.StartAsync(redis, $"bl{run}");
+await using (var listingHttp = await SiloHttpPath.StartAsync(redisAddress, $"bl{run}", FreePort()))
+{
+    var factory = lister.Services.GetService(typeof(IGrainFactory)) as IGrainFactory;
+    var created = 0;
+    await Task.WhenAll(Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+    {
+        for (int i; (i = Interlocked.Increment(ref created)) <= Scaled(10_000);)
+        {
+            await factory!.GetGrain<ISessionGrain>($"conv-{i}").CallAsync(g => g.CreateAsync(new CreateSessionCommand("heavy-user", null, null, null), default));
+        }
+    })));
+    report.Scenario($"(d) Listing, a user with {Scaled(10_000):N0} conversations", "8 readers, first page of 50, most recently active first.",
+    [
+        await Measurement.RunAsync(lister.Name, 8, Scaled(50), (_, _) => lister.ListFirstPageAsync("heavy-user", 50)),
+        await Measurement.RunAsync(listingHttp.Name, 8, Scaled(50), (_, _) => listingHttp.ListFirstPageAsync("heavy-user", 50), () => listingHttp.SiloPeakMemory),
+    ]);
+}
+await lister.DisposeAsync();
+
+// Append cost against history length, and newest-N cost against N (grains in-process).
+var single = Workload.Turn(new Random(7), 1);
+var small = await Measurement.RunAsync("history 10", 1, Scaled(300), (_, _) => grains.AppendAsync("flat-user", "flat", single));
+for (var filled = 0; filled < Scaled(100_000); filled += 1000)
+{
+    await grains.AppendAsync("flat-user", "flat", Enumerable.Repeat(single[0], 1000).ToList());
+}
+var large = await Measurement.RunAsync($"history {Scaled(100_000):N0}", 1, Scaled(300), (_, _) => grains.AppendAsync("flat-user", "flat", single));
+await grains.ReadNewestAsync("flat", 10);
+var newest10 = await Measurement.RunAsync("newest 10", 1, Scaled(300), (_, _) => grains.ReadNewestAsync("flat", 10));
+var newest1000 = await Measurement.RunAsync("newest 1,000", 1, Scaled(100), (_, _) => grains.ReadNewestAsync("flat", 1000));
+report.Scenario("Append cost against history length (grains, one writer)", "One item per append, at 10 items of history and after filling the session.", [small, large]);
+report.Scenario("Newest-N reads (grains, warm)", "The newest 10 and the newest 1,000 of the same long session.", [newest10, newest1000]);
+
+// What a cached session costs in memory, against its items' bytes.
+var itemBytes = 0L;
+for (var i = 0; i < 5000; i++) itemBytes += System.Text.Encoding.UTF8.GetByteCount(Workload.Turn(new Random(i), 1)[0]);
+await Fill(grains, "memory", 5000);
+GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+var before = GC.GetTotalMemory(forceFullCollection: true);
+await grains.ReadAllAsync("memory");
+var after = GC.GetTotalMemory(forceFullCollection: true);
+report.Line(string.Create(CultureInfo.InvariantCulture,
+    $"A cached session of 5,000 items ({itemBytes / 1024.0:F0} KiB of item JSON) grew the heap by {(after - before) / 1024.0:F0} KiB: {(double)(after - before) / itemBytes:F2}× its items' bytes."));
+
+foreach (var path in paths) await path.DisposeAsync();
+if (outFile is not null) await File.WriteAllTextAsync(outFile, report.ToString());
+return 0;
+
+async Task Fill(IBenchPath path, string session, int items)
+{
+    for (var done = 0; done < items; done += 100)
+    {
+        var batch = Enumerable.Range(done, Math.Min(100, items - done)).Select(i => Workload.Turn(new Random(i), 1)[0]).ToList();
+        await path.AppendAsync("long-user", session, batch);
+    }
+}
+
+string? Argument(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+}
