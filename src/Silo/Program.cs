@@ -14,7 +14,7 @@ builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Secti
 builder.Services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.Section);
 builder.Services.AddOptions<ApiLimits>().BindConfiguration(ApiLimits.Section).ValidateDataAnnotations().ValidateOnStart();
 
-// The connection is a hosted service registered before the grain runtime: it opens first and closes last.
+// The connection opens before every hosted service starts and closes after they all stopped.
 builder.Services.AddSingleton<RedisConnection>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
 builder.Services.AddSingleton(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);

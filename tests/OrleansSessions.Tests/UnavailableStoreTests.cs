@@ -15,7 +15,7 @@ public sealed class UnavailableStoreTests
         {
             ["Redis:ConnectionString"] = $"127.0.0.1:{TestRedisServer.FreePort()}",
             ["Redis:ConnectTimeoutMs"] = "200",
-            ["Redis:OperationTimeoutMs"] = "500",
+            ["Sessions:CommandTimeout"] = "00:00:00.500",
         });
         var http = silo.CreateClient();
 
@@ -35,4 +35,42 @@ public sealed class UnavailableStoreTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "failing fast, not hanging");
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_stalled_redis_fails_requests_within_the_command_timeout_and_service_resumes_after()
+    {
+        var (address, redis) = await TestRedisServer.StartDedicatedRedisAsync();
+        try
+        {
+            await using var silo = new SiloFactory(new()
+            {
+                ["Redis:ConnectionString"] = address,
+                ["Sessions:CommandTimeout"] = "00:00:00.500",
+            });
+            var http = silo.CreateClient();
+            var body = () => new StringContent("""{"items":[{"a":1}],"userId":"u","operationId":"op-1"}""", Encoding.UTF8, "application/json");
+            Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/v1/sessions/stall/items", body())).StatusCode);
+
+            _ = SendSignal(redis.Id, 19); // SIGSTOP: connected, but no answers
+            var started = DateTime.UtcNow;
+            var stalled = await http.GetAsync("/v1/sessions/stall/items");
+            var waited = DateTime.UtcNow - started;
+            _ = SendSignal(redis.Id, 18); // SIGCONT
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, stalled.StatusCode);
+            Assert.NotNull(stalled.Headers.RetryAfter);
+            Assert.True(waited < TimeSpan.FromSeconds(3), $"waited {waited}");
+            var after = await http.GetAsync("/v1/sessions/stall/items");
+            Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+            Assert.Single(JsonDocument.Parse(await after.Content.ReadAsStringAsync()).RootElement.GetProperty("items").EnumerateArray());
+        }
+        finally
+        {
+            redis.Kill();
+            redis.Dispose();
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int SendSignal(int pid, int signal);
 }

@@ -1,11 +1,12 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
 using StackExchange.Redis;
 
 namespace OrleansSessions.Grains.Storage;
 
 /// <summary>Session state in Redis. Every method is one script (or one command) on the session's hash tag.</summary>
-public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys)
+public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<SessionStoreOptions> options)
 {
     private IDatabase Db => redis.GetDatabase();
 
@@ -142,12 +143,12 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     }
 
     public async Task<string?> GetOwnerAsync(string sessionId) =>
-        await Db.HashGetAsync(keys.SessionMeta(sessionId), "userId");
+        await Db.HashGetAsync(keys.SessionMeta(sessionId), "userId").Within(options.Value.CommandTimeout);
 
     public Task PingAsync() => Db.PingAsync();
 
     private async Task<RedisResult[]> RunAsync(string script, string sessionId, params RedisValue[] args) =>
-        (RedisResult[])(await Db.ScriptEvaluateAsync(script, keys.Session(sessionId), args))!;
+        (RedisResult[])(await Db.ScriptEvaluateAsync(script, keys.Session(sessionId), args).Within(options.Value.CommandTimeout))!;
 
     private static string Status(RedisResult[] reply) => (string)reply[0]!;
 

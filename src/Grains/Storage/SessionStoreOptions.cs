@@ -14,6 +14,11 @@ public sealed class SessionStoreOptions
     [Range(1, 31_536_000)]
     public int? DefaultTtlSeconds { get; set; }
 
+    /// <summary>How long a Redis call may take before the request fails (503 at the HTTP API): a Redis that stops
+    /// answering must not hold requests.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>A user-index entry whose session is gone is pruned only once it has been idle this long, so a
     /// session whose index entry was just written (create writes the index first) is never pruned.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]

@@ -43,9 +43,9 @@ public sealed partial class SiloPresence(
             {
                 await HeartbeatAsync();
             }
-            catch (RedisException error)
+            catch (Exception error) when (error is not OperationCanceledException)
             {
-                LogHeartbeatFailed(error.Message);
+                LogHeartbeatFailed(error.Message); // a missed beat must never stop the silo; the next one retries
             }
         } while (await WaitAsync(timer, stoppingToken));
     }
@@ -53,10 +53,10 @@ public sealed partial class SiloPresence(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (!Redis.IsConnected) return;
+        if (connection.Current is not { IsConnected: true } redis) return; // a host can be stopped twice
         try
         {
-            await Redis.GetDatabase().ScriptEvaluateAsync(SiloPresenceScripts.Leave, Keys, [options.Value.Name]);
+            await redis.GetDatabase().ScriptEvaluateAsync(SiloPresenceScripts.Leave, Keys, [options.Value.Name]);
         }
         catch (RedisException error)
         {

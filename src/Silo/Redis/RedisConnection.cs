@@ -4,16 +4,16 @@ using StackExchange.Redis;
 namespace OrleansSessions.Silo.Redis;
 
 /// <summary>
-/// The silo's one connection to its Redis-protocol server, opened at start-up: the configured server, or an
-/// embedded Garnet started here when none is configured. Registered before the grain runtime, so it stops
-/// after the runtime has drained its turns.
+/// The silo's one connection to its Redis-protocol server: the configured server, or an embedded Garnet started
+/// here when none is configured. It opens before any hosted service starts (the web server included, so no request
+/// can come before it) and closes after all of them have stopped (so the turns the runtime drains still have it).
 /// </summary>
 public sealed partial class RedisConnection(
     IOptions<RedisOptions> options,
     IOptions<EmbeddedStoreOptions> embeddedOptions,
     IConfiguration configuration,
     IHostEnvironment environment,
-    ILogger<RedisConnection> logger) : IHostedService, IAsyncDisposable
+    ILogger<RedisConnection> logger) : IHostedLifecycleService, IAsyncDisposable
 {
     private ConnectionMultiplexer? _multiplexer;
     private EmbeddedGarnet? _embedded;
@@ -21,7 +21,10 @@ public sealed partial class RedisConnection(
     public IConnectionMultiplexer Multiplexer =>
         _multiplexer ?? throw new InvalidOperationException("The Redis connection is opened when the silo starts.");
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>The connection while it is open; null before the silo started and after it stopped.</summary>
+    public IConnectionMultiplexer? Current => _multiplexer;
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var configured = options.Value.ConnectionString;
         if (string.IsNullOrWhiteSpace(configured)) configured = configuration["REDIS_URL"];
@@ -42,12 +45,19 @@ public sealed partial class RedisConnection(
 
         connection.AbortOnConnectFail = false;
         connection.ConnectTimeout = options.Value.ConnectTimeoutMs;
-        connection.SyncTimeout = options.Value.OperationTimeoutMs;
         _multiplexer = await ConnectionMultiplexer.ConnectAsync(connection);
         LogConnected(string.Join(",", connection.EndPoints), _multiplexer.IsConnected);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+    public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

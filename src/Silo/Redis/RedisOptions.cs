@@ -12,8 +12,4 @@ public sealed class RedisOptions
 
     [Range(100, 600_000)]
     public int ConnectTimeoutMs { get; set; } = 5_000;
-
-    /// <summary>How long a command may wait for its reply before the request fails with 503.</summary>
-    [Range(100, 600_000)]
-    public int OperationTimeoutMs { get; set; } = 5_000;
 }

@@ -32,7 +32,10 @@ public sealed class TestRedisServer
         if (Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url) return new TestRedisServer(url, "external");
 
         var wanted = Environment.GetEnvironmentVariable("TEST_REDIS_SERVER");
-        if (wanted != "garnet" && FindOnPath("redis-server") is { } redisServer) return await StartRedisAsync(redisServer);
+        if (wanted != "garnet" && FindOnPath("redis-server") is { } redisServer)
+        {
+            return new TestRedisServer((await StartRedisAsync(redisServer)).ConnectionString, "redis");
+        }
         if (wanted == "redis") throw new InvalidOperationException("TEST_REDIS_SERVER=redis but no redis-server is on PATH.");
 
         var garnet = await EmbeddedGarnet.StartAsync(dataDirectory: null, CancellationToken.None);
@@ -40,7 +43,11 @@ public sealed class TestRedisServer
         return new TestRedisServer(garnet.Endpoint, "garnet");
     }
 
-    private static async Task<TestRedisServer> StartRedisAsync(string redisServer)
+    /// <summary>A redis-server of the caller's own (to stop, stall or kill), stopped with the test run at the latest.</summary>
+    public static Task<(string ConnectionString, Process Process)> StartDedicatedRedisAsync() =>
+        StartRedisAsync(FindOnPath("redis-server") ?? throw new InvalidOperationException("This test needs redis-server on PATH."));
+
+    private static async Task<(string ConnectionString, Process Process)> StartRedisAsync(string redisServer)
     {
         var port = FreePort();
         var info = new ProcessStartInfo(redisServer)
@@ -69,7 +76,7 @@ public sealed class TestRedisServer
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port);
-                return new TestRedisServer($"127.0.0.1:{port}", "redis");
+                return ($"127.0.0.1:{port}", process);
             }
             catch (SocketException)
             {
