@@ -16,6 +16,10 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <exception cref="OperationIdConflictException">the operation id was used with other content.</exception>
     Task<AppendResult> AppendAsync(AppendItemsCommand command, CancellationToken cancellationToken);
 
+    /// <summary>Serves a batch of appends queued together (group commit); each one's caller gets its own result or
+    /// error, as from <see cref="AppendAsync"/>. Called through the runtime's batched calls.</summary>
+    Task AppendBatchAsync(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> appends);
+
     /// <exception cref="SessionNotFoundException">no such session.</exception>
     Task<ItemsPage> ReadAsync(ItemsQuery query, CancellationToken cancellationToken);
 

@@ -46,19 +46,60 @@ public sealed class SessionGrain(
             await userIndex.AddAsync(owner, sessionId);
             outcome = await store.AppendAsync(sessionId, command, texts, createOwner: owner, ttlMs ?? DefaultTtlMs);
         }
-        switch (outcome.Status)
+        if (outcome.Status == AppendStatus.Appended)
         {
-            case AppendStatus.Missing or AppendStatus.NotOwner:
-                throw new SessionNotFoundException(sessionId);
-            case AppendStatus.Conflict:
-                throw new OperationIdConflictException(command.OperationId!);
-            case AppendStatus.Appended:
-                items.Appended(outcome, command.Items);
-                await userIndex.TouchAsync(outcome.Owner!, sessionId);
-                break;
+            items.Appended(outcome, command.Items);
+            await userIndex.TouchAsync(outcome.Owner!, sessionId);
         }
-        return new AppendResult(outcome.FirstSeq, outcome.LastSeq, (int)(outcome.LastSeq - outcome.FirstSeq + 1));
+        return Result(outcome, command);
     }
+
+    /// <summary>Group commit: every append queued behind the last turn goes to Redis in one script, each keeping its
+    /// own operation id, contiguous seqs and result; the owner's index is touched once for all of them.</summary>
+    public async Task AppendBatchAsync(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> appends)
+    {
+        var outcomes = appends.Count == 1 ? null : await store.AppendManyAsync(sessionId,
+            appends.Select(a => a.Request).ToList(), appends.Select(a => (IReadOnlyList<string>)a.Request.Items.Select(i => i.GetRawText()).ToArray()).ToList());
+        if (outcomes is null)
+        {
+            // One append, or a session that does not exist yet: one by one (the first creates it).
+            foreach (var append in appends)
+            {
+                try
+                {
+                    append.Complete(await AppendAsync(append.Request, CancellationToken.None));
+                }
+                catch (Exception error) when (error is SessionNotFoundException or OperationIdConflictException)
+                {
+                    append.Fail(error);
+                }
+            }
+            return;
+        }
+        for (var i = 0; i < appends.Count; i++)
+        {
+            if (outcomes[i].Status == AppendStatus.Appended) items.Appended(outcomes[i], appends[i].Request.Items);
+        }
+        if (outcomes.FirstOrDefault(o => o.Status == AppendStatus.Appended)?.Owner is { } owner) await userIndex.TouchAsync(owner, sessionId);
+        for (var i = 0; i < appends.Count; i++)
+        {
+            try
+            {
+                appends[i].Complete(Result(outcomes[i], appends[i].Request));
+            }
+            catch (Exception error) when (error is SessionNotFoundException or OperationIdConflictException)
+            {
+                appends[i].Fail(error);
+            }
+        }
+    }
+
+    private AppendResult Result(AppendOutcome outcome, AppendItemsCommand command) => outcome.Status switch
+    {
+        AppendStatus.Missing or AppendStatus.NotOwner => throw new SessionNotFoundException(sessionId),
+        AppendStatus.Conflict => throw new OperationIdConflictException(command.OperationId!),
+        _ => new AppendResult(outcome.FirstSeq, outcome.LastSeq, (int)(outcome.LastSeq - outcome.FirstSeq + 1)),
+    };
 
     public Task<ItemsPage> ReadAsync(ItemsQuery query, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using OrleansSessions.Abstractions;
+using OrleansSessions.Grains;
 using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
@@ -22,8 +23,8 @@ public class SessionGrainConcurrencyTests
             for (var batch = 0; batch < 15; batch++)
             {
                 var contents = Enumerable.Range(0, random.Next(1, 5)).Select(i => $"w{writer}-b{batch}-i{i}").ToArray();
-                var ack = await host.Session(session).CallAsync(g => g.AppendAsync(
-                    new AppendItemsCommand(contents.Select(c => Items.Message(c)).ToList(), UserId: "hammer-user"), default));
+                var ack = await host.Session(session).AppendAsync( // group commit: batches of the queued appends
+                    new AppendItemsCommand(contents.Select(c => Items.Message(c)).ToList(), UserId: "hammer-user"), default);
                 acknowledged.Add((ack, contents));
             }
         })));
@@ -73,7 +74,7 @@ public class SessionGrainConcurrencyTests
         var command = new AppendItemsCommand([Items.Message("once"), Items.Message("twice?")], OperationId: "op-retry", UserId: "u");
 
         var acks = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ =>
-            Task.Run(() => host.Session("retried").CallAsync(g => g.AppendAsync(command, default)))));
+            Task.Run(() => host.Session("retried").AppendAsync(command, default))));
 
         Assert.Single(acks.Distinct());
         var page = await host.Session("retried").CallAsync(g => g.ReadAsync(new ItemsQuery(), default));

@@ -41,7 +41,7 @@ public sealed class GrainsPath : IBenchPath
     public Task AppendAsync(string userId, string sessionId, IReadOnlyList<string> items)
     {
         var command = new AppendItemsCommand(items.Select(i => JsonSerializer.Deserialize<JsonElement>(i)).ToList(), UserId: userId);
-        return _grains.GetGrain<ISessionGrain>(sessionId).CallAsync(g => g.AppendAsync(command, default));
+        return _grains.GetGrain<ISessionGrain>(sessionId).AppendAsync(command, default);
     }
 
     public async Task<int> ReadAllAsync(string sessionId) =>

@@ -7,6 +7,7 @@ namespace OrleansSessions.Grains.Runtime;
 internal sealed class Activation(Func<object> activate)
 {
     private readonly Queue<Func<Task>> _pending = new();
+    private readonly Dictionary<string, object> _openBatches = [];
     private bool _running;
     private bool _deactivated;
 
@@ -37,6 +38,37 @@ internal sealed class Activation(Func<object> activate)
             if (_deactivated) return false;
             _pending.Enqueue(turn);
             LastUsed = Stopwatch.GetTimestamp();
+            if (_running) return true;
+            _running = true;
+        }
+        _ = Task.Run(RunTurnsAsync);
+        return true;
+    }
+
+    /// <summary>Adds <paramref name="item"/> to the batch called <paramref name="name"/> that is queued but not yet
+    /// started, or queues a turn for a new batch; the turn runs <paramref name="serve"/> on everything that joined
+    /// by the time it starts (at most <paramref name="maxBatch"/>). False once deactivated.</summary>
+    public bool TryJoinBatch<TItem>(string name, TItem item, int maxBatch, Func<IReadOnlyList<TItem>, Task> serve)
+    {
+        lock (_pending)
+        {
+            if (_deactivated) return false;
+            LastUsed = Stopwatch.GetTimestamp();
+            if (_openBatches.TryGetValue(name, out var open) && open is List<TItem> joining && joining.Count < maxBatch)
+            {
+                joining.Add(item);
+                return true;
+            }
+            var batch = new List<TItem> { item };
+            _openBatches[name] = batch;
+            _pending.Enqueue(() =>
+            {
+                lock (_pending)
+                {
+                    if (_openBatches.TryGetValue(name, out var current) && ReferenceEquals(current, batch)) _openBatches.Remove(name);
+                }
+                return serve(batch);
+            });
             if (_running) return true;
             _running = true;
         }

@@ -63,6 +63,52 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService
         }
     }
 
+    /// <summary>Joins <paramref name="request"/> to the batch of <paramref name="batchName"/> calls that the grain will
+    /// serve in its next such turn (group commit). If the turn throws, every call it had not completed fails with it.</summary>
+    internal Task<TResult> InvokeBatchedAsync<TGrain, TRequest, TResult>(
+        string key, string batchName, TRequest request, int maxBatch, Func<TGrain, IReadOnlyList<PendingCall<TRequest, TResult>>, Task> serve)
+        where TGrain : class, IGrainWithStringKey
+    {
+        if (_stopping && !InsideTurn.Value) return Task.FromException<TResult>(new SiloStoppingException());
+
+        var call = new PendingCall<TRequest, TResult>(request);
+        var id = (typeof(TGrain), key);
+        while (true)
+        {
+            var created = false;
+            var activation = _activations.GetOrAdd(id, _ =>
+            {
+                created = true;
+                return new Activation(() => Activate(typeof(TGrain), key));
+            });
+            if (activation.TryJoinBatch<PendingCall<TRequest, TResult>>(batchName, call, maxBatch, batch => ServeBatchAsync(activation, batch, serve)))
+            {
+                if (created)
+                {
+                    LogActivated(typeof(TGrain).Name, key);
+                    EnforceActivationLimit();
+                }
+                return call.Result;
+            }
+            _activations.TryRemove(KeyValuePair.Create(id, activation));
+        }
+    }
+
+    private static async Task ServeBatchAsync<TGrain, TRequest, TResult>(
+        Activation activation, IReadOnlyList<PendingCall<TRequest, TResult>> batch, Func<TGrain, IReadOnlyList<PendingCall<TRequest, TResult>>, Task> serve)
+    {
+        InsideTurn.Value = true;
+        try
+        {
+            await serve((TGrain)activation.Grain, batch);
+            foreach (var call in batch.Where(c => !c.IsDone)) call.Fail(new InvalidOperationException("The grain left a batched call unanswered."));
+        }
+        catch (Exception error)
+        {
+            foreach (var call in batch) call.Fail(error);
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _collector = CollectIdleActivationsAsync(_stopCollector.Token);

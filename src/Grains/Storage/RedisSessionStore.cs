@@ -40,8 +40,11 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         args[6] = command.Tokens?.ToString(CultureInfo.InvariantCulture) ?? "";
         for (var i = 0; i < itemTexts.Count; i++) args[fixedArgs + i] = itemTexts[i];
 
-        var reply = await RunAsync(SessionScripts.Append, sessionId, args);
-        return Status(reply) switch
+        return Outcome(await RunAsync(SessionScripts.Append, sessionId, args));
+    }
+
+    private static AppendOutcome Outcome(RedisResult[] reply) =>
+        Status(reply) switch
         {
             "missing" => new AppendOutcome(AppendStatus.Missing),
             "not-owner" => new AppendOutcome(AppendStatus.NotOwner),
@@ -49,6 +52,28 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
             "replayed" => new AppendOutcome(AppendStatus.Replayed, (long)reply[1], (long)reply[2], (string?)reply[3]),
             _ => new AppendOutcome(AppendStatus.Appended, (long)reply[1], (long)reply[2], (string?)reply[3], (long)reply[4], (long)reply[5]),
         };
+
+    /// <summary>Several appends to an existing session in one round trip, in order; null when the session does not
+    /// exist (append them one by one: the first creates it).</summary>
+    public async Task<IReadOnlyList<AppendOutcome>?> AppendManyAsync(
+        string sessionId, IReadOnlyList<AppendItemsCommand> commands, IReadOnlyList<IReadOnlyList<string>> itemTexts)
+    {
+        var args = new List<RedisValue>(1 + commands.Sum(c => 7 + c.Items.Count)) { commands.Count };
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var command = commands[i];
+            args.Add(command.OperationId ?? "");
+            args.Add(command.OperationId is null ? "" : ItemFingerprint.Compute(command.Agent, command.Tokens, itemTexts[i]));
+            args.Add(command.UserId ?? "");
+            args.Add(command.Agent ?? "");
+            args.Add(command.Tokens?.ToString(CultureInfo.InvariantCulture) ?? "");
+            args.Add(command.TtlSeconds is { } ttl ? (ttl * 1000L).ToString(CultureInfo.InvariantCulture) : "");
+            args.Add(itemTexts[i].Count);
+            foreach (var text in itemTexts[i]) args.Add(text);
+        }
+        var reply = await RunAsync(SessionScripts.AppendMany, sessionId, [.. args]);
+        if (Status(reply) == "missing") return null;
+        return ((RedisResult[])reply[1]!).Select(result => Outcome((RedisResult[])result!)).ToList();
     }
 
     /// <returns>The page and the session's incarnation (its createdAt in ms), or null when the session is missing.</returns>

@@ -50,14 +50,21 @@ internal static class SessionScripts
             redis.call('HSET', KEYS[1], 'eventsTrimmedTo', newest_dropped[2])
           end
         end
-        -- Every change: bump version, stamp updatedAt, log the item event (kind = nil for other changes), apply the
-        -- TTL to every key of the session, and wake the subscribers. Returns the new version.
-        local function commit_change(now, kind, first, last)
+        -- Every change bumps the version and logs its item event (kind = nil for other changes); then, once per
+        -- script, updatedAt is stamped, the TTL applied to every key of the session, and the subscribers woken.
+        local function record_change(kind, first, last)
           local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
-          redis.call('HSET', KEYS[1], 'updatedAt', now)
           if kind then record_event(version, kind, first, last) end
+          return version
+        end
+        local function finish_changes(now, version)
+          redis.call('HSET', KEYS[1], 'updatedAt', now)
           apply_ttl(now)
           redis.call('PUBLISH', KEYS[6], version)
+        end
+        local function commit_change(now, kind, first, last)
+          local version = record_change(kind, first, last)
+          finish_changes(now, version)
           return version
         end
 
@@ -120,6 +127,49 @@ internal static class SessionScripts
         end
         local version = commit_change(now, 'append', first, last)
         return {'appended', first, last, owner, now, version}
+        """;
+
+    /// <summary>Several appends to an existing session in one script (group commit), each with its own operation id,
+    /// contiguous seqs, version and event, in order. ARGV: 1 the number of appends, then for each: operation id,
+    /// fingerprint, owner the session must have, agent, tokens, ttlMs ('' = keep), item count, the items.
+    /// Returns {'missing'} when the session does not exist (the caller appends one by one, creating it), else
+    /// {'done', {result, ...}} with each result as the single append's: {'not-owner'}, {'conflict'},
+    /// {'replayed', firstSeq, lastSeq, owner} or {'appended', firstSeq, lastSeq, owner, now, version}.</summary>
+    public const string AppendMany = Prelude + """
+        local owner = redis.call('HGET', KEYS[1], 'userId')
+        if not owner then return {'missing'} end
+        local now = server_now_ms()
+        local results = {}
+        local version = nil
+        local at = 2
+        for op = 1, tonumber(ARGV[1]) do
+          local id, fingerprint, required, agent, tokens, ttl = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
+          local count = tonumber(ARGV[at + 6])
+          local items_at = at + 7
+          at = items_at + count
+          local previous = id ~= '' and redis.call('HGET', KEYS[3], id)
+          if required ~= '' and required ~= owner then
+            results[op] = {'not-owner'}
+          elseif previous then
+            local seen, first, last = string.match(previous, '^(.*)|(%d+)|(%d+)$')
+            if seen ~= fingerprint then results[op] = {'conflict'}
+            else results[op] = {'replayed', tonumber(first), tonumber(last), owner} end
+          else
+            if ttl ~= '' then redis.call('HSET', KEYS[1], 'ttlMs', ttl) end
+            local last = redis.call('HINCRBY', KEYS[1], 'lastSeq', count)
+            local first = last - count + 1
+            for i = 0, count - 1 do
+              redis.call('ZADD', KEYS[2], first + i, (first + i) .. '|' .. now .. '|' .. ARGV[items_at + i])
+            end
+            if agent ~= '' then use_agent(agent) end
+            if tokens ~= '' then redis.call('HINCRBY', KEYS[1], 'tokens', tokens) end
+            if id ~= '' then redis.call('HSET', KEYS[3], id, fingerprint .. '|' .. first .. '|' .. last) end
+            version = record_change('append', first, last)
+            results[op] = {'appended', first, last, owner, now, version}
+          end
+        end
+        if version then finish_changes(now, version) end
+        return {'done', results}
         """;
 
     /// <summary>ARGV: 1 afterSeq (-1 = read the newest), 2 limit (-1 = no limit), 3 '1' to restart the TTL.

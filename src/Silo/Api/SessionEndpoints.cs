@@ -1,4 +1,5 @@
 using OrleansSessions.Abstractions;
+using OrleansSessions.Grains;
 using OrleansSessions.Grains.Runtime;
 
 namespace OrleansSessions.Silo.Api;
@@ -91,7 +92,7 @@ public static class SessionEndpoints
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
         var command = parse.Append(body.RootElement);
-        return Results.Ok(await Session(grains, sessionId).CallAsync(g => g.AppendAsync(command, ct)));
+        return Results.Ok(await Session(grains, sessionId).AppendAsync(command, ct));
     }
 
     private static async Task<IResult> PopItemAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct)

@@ -49,6 +49,7 @@ public sealed class GrainHost : IAsyncDisposable
         var options = RedisUrl.Parse(connectionString);
         options.AbortOnConnectFail = false;
         options.SyncTimeout = 15_000; // the tests' own synchronous key scans, on a loaded machine
+        options.AllowAdmin = true;    // INFO, for tests that count commands
         var redis = await ConnectionMultiplexer.ConnectAsync(options);
 
         var builder = Host.CreateApplicationBuilder();
