@@ -38,43 +38,29 @@ public sealed class SessionGrain(
     public async Task<AppendResult> AppendAsync(AppendItemsCommand command, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var texts = command.Items.Select(item => item.GetRawText()).ToArray();
-        var ttlMs = command.TtlSeconds * 1000L;
-        var outcome = await store.AppendAsync(sessionId, command, texts, createOwner: null, ttlMs);
-        if (outcome.Status == AppendStatus.Missing && command.UserId is { } owner)
-        {
-            await userIndex.AddAsync(owner, sessionId);
-            outcome = await store.AppendAsync(sessionId, command, texts, createOwner: owner, ttlMs ?? DefaultTtlMs);
-        }
-        if (outcome.Status == AppendStatus.Appended)
-        {
-            items.Appended(outcome, command.Items);
-            await userIndex.TouchAsync(outcome.Owner!, sessionId);
-        }
-        return Result(outcome, command);
+        var call = new PendingCall<AppendItemsCommand, AppendResult>(command);
+        await AppendBatchAsync([call]);
+        return await call.Result;
     }
 
-    /// <summary>Group commit: every append queued behind the last turn goes to Redis in one script, each keeping its
-    /// own operation id, contiguous seqs and result; the owner's index is touched once for all of them.</summary>
+    /// <summary>Group commit: the appends queued behind the last turn go to Redis in one script, each keeping its own
+    /// operation id, contiguous seqs and result; the owner's index is touched once for all of them.</summary>
     public async Task AppendBatchAsync(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> appends)
     {
-        var outcomes = appends.Count == 1 ? null : await store.AppendManyAsync(sessionId,
-            appends.Select(a => a.Request).ToList(), appends.Select(a => (IReadOnlyList<string>)a.Request.Items.Select(i => i.GetRawText()).ToArray()).ToList());
+        var commands = appends.Select(a => a.Request).ToList();
+        var texts = commands.Select(c => (IReadOnlyList<string>)c.Items.Select(i => i.GetRawText()).ToArray()).ToList();
+        var outcomes = await store.AppendAsync(sessionId, commands, texts);
         if (outcomes is null)
         {
-            // One append, or a session that does not exist yet: one by one (the first creates it).
-            foreach (var append in appends)
+            // No such session: the first append that names a user creates it for them, after their index entry.
+            if (commands.FirstOrDefault(c => c.UserId is not null) is not { UserId: { } creatorId } creator)
             {
-                try
-                {
-                    append.Complete(await AppendAsync(append.Request, CancellationToken.None));
-                }
-                catch (Exception error) when (error is SessionNotFoundException or OperationIdConflictException)
-                {
-                    append.Fail(error);
-                }
+                foreach (var append in appends) append.Fail(new SessionNotFoundException(sessionId));
+                return;
             }
-            return;
+            await userIndex.AddAsync(creatorId, sessionId);
+            outcomes = await store.AppendAsync(sessionId, commands, texts, creatorId, creator.TtlSeconds * 1000L ?? DefaultTtlMs)
+                ?? throw new InvalidOperationException("The append script did not create the session it was allowed to.");
         }
         for (var i = 0; i < appends.Count; i++)
         {
@@ -96,7 +82,7 @@ public sealed class SessionGrain(
 
     private AppendResult Result(AppendOutcome outcome, AppendItemsCommand command) => outcome.Status switch
     {
-        AppendStatus.Missing or AppendStatus.NotOwner => throw new SessionNotFoundException(sessionId),
+        AppendStatus.NotOwner => throw new SessionNotFoundException(sessionId),
         AppendStatus.Conflict => throw new OperationIdConflictException(command.OperationId!),
         _ => new AppendResult(outcome.FirstSeq, outcome.LastSeq, (int)(outcome.LastSeq - outcome.FirstSeq + 1)),
     };

@@ -1,6 +1,6 @@
 namespace OrleansSessions.Grains.Storage;
 
-public enum AppendStatus { Missing, NotOwner, Conflict, Replayed, Appended }
+public enum AppendStatus { NotOwner, Conflict, Replayed, Appended }
 
 /// <summary>What the append script did. Sequence numbers and owner are set for an append and a replay; the server
 /// time of the append and the session's version after it, for an append only.</summary>

@@ -24,41 +24,22 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         return Status(reply) == "ok" ? SessionDescription.Parse(sessionId, reply[1]) : null;
     }
 
-    /// <param name="createOwner">When set and the session is missing, the append creates it for this user.</param>
-    /// <param name="ttlMs">The session's TTL from this write on (0 = none); null keeps an existing session's.</param>
-    public async Task<AppendOutcome> AppendAsync(
-        string sessionId, AppendItemsCommand command, IReadOnlyList<string> itemTexts, string? createOwner, long? ttlMs)
-    {
-        const int fixedArgs = 7;
-        var args = new RedisValue[fixedArgs + itemTexts.Count];
-        args[0] = command.OperationId ?? "";
-        args[1] = command.OperationId is null ? "" : ItemFingerprint.Compute(command.Agent, command.Tokens, itemTexts);
-        args[2] = createOwner ?? "";
-        args[3] = ttlMs?.ToString(CultureInfo.InvariantCulture) ?? "";
-        args[4] = command.UserId ?? "";
-        args[5] = command.Agent ?? "";
-        args[6] = command.Tokens?.ToString(CultureInfo.InvariantCulture) ?? "";
-        for (var i = 0; i < itemTexts.Count; i++) args[fixedArgs + i] = itemTexts[i];
-
-        return Outcome(await RunAsync(SessionScripts.Append, sessionId, args));
-    }
-
     private static AppendOutcome Outcome(RedisResult[] reply) =>
         Status(reply) switch
         {
-            "missing" => new AppendOutcome(AppendStatus.Missing),
             "not-owner" => new AppendOutcome(AppendStatus.NotOwner),
             "conflict" => new AppendOutcome(AppendStatus.Conflict),
             "replayed" => new AppendOutcome(AppendStatus.Replayed, (long)reply[1], (long)reply[2], (string?)reply[3]),
             _ => new AppendOutcome(AppendStatus.Appended, (long)reply[1], (long)reply[2], (string?)reply[3], (long)reply[4], (long)reply[5]),
         };
 
-    /// <summary>Several appends to an existing session in one round trip, in order; null when the session does not
-    /// exist (append them one by one: the first creates it).</summary>
-    public async Task<IReadOnlyList<AppendOutcome>?> AppendManyAsync(
-        string sessionId, IReadOnlyList<AppendItemsCommand> commands, IReadOnlyList<IReadOnlyList<string>> itemTexts)
+    /// <summary>Appends in one round trip, in order. When the session is missing and <paramref name="createOwner"/> is
+    /// set, the script creates it for that user with <paramref name="createTtlMs"/>; when it is not set, the result is
+    /// null.</summary>
+    public async Task<IReadOnlyList<AppendOutcome>?> AppendAsync(string sessionId, IReadOnlyList<AppendItemsCommand> commands,
+        IReadOnlyList<IReadOnlyList<string>> itemTexts, string? createOwner = null, long createTtlMs = 0)
     {
-        var args = new List<RedisValue>(1 + commands.Sum(c => 7 + c.Items.Count)) { commands.Count };
+        var args = new List<RedisValue>(3 + commands.Sum(c => 7 + c.Items.Count)) { createOwner ?? "", createTtlMs, commands.Count };
         for (var i = 0; i < commands.Count; i++)
         {
             var command = commands[i];
@@ -71,7 +52,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
             args.Add(itemTexts[i].Count);
             foreach (var text in itemTexts[i]) args.Add(text);
         }
-        var reply = await RunAsync(SessionScripts.AppendMany, sessionId, [.. args]);
+        var reply = await RunAsync(SessionScripts.Append, sessionId, [.. args]);
         if (Status(reply) == "missing") return null;
         return ((RedisResult[])reply[1]!).Select(result => Outcome((RedisResult[])result!)).ToList();
     }

@@ -86,63 +86,25 @@ internal static class SessionScripts
         return {'ok', describe()}
         """;
 
-    /// <summary>ARGV: 1 operation id ('' = none), 2 fingerprint of the content, 3 owner if the append may create
-    /// the session ('' = it may not), 4 ttlMs (0 = none) from now on ('' = keep the session's), 5 owner the session
-    /// must have ('' = any), 6 agent ('' = none), 7 tokens to add ('' = none), 8.. the items as JSON text.
-    /// Returns {'missing'}, {'not-owner'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner} or
-    /// {'appended', firstSeq, lastSeq, owner, now, version}.</summary>
+    /// <summary>One or several appends in one script (group commit), each with its own operation id, contiguous seqs,
+    /// version and event, in order. ARGV: 1 owner of the session if it is missing and may be created ('' = it may
+    /// not), 2 its ttlMs (0 = none), 3 the number of appends, then for each: operation id, fingerprint, owner the
+    /// session must have ('' = any), agent, tokens, ttlMs from now on ('' = keep), item count, the items.
+    /// Returns {'missing'} when the session does not exist and may not be created, else {'done', {result, ...}} with
+    /// {'not-owner'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner} or {'appended', firstSeq, lastSeq, owner,
+    /// now, version} for each append.</summary>
     public const string Append = Prelude + """
         local owner = redis.call('HGET', KEYS[1], 'userId')
-        if not owner then
-          if ARGV[3] == '' then return {'missing'} end
-        elseif ARGV[5] ~= '' and owner ~= ARGV[5] then
-          return {'not-owner'}
-        end
-        if owner and ARGV[1] ~= '' then
-          local previous = redis.call('HGET', KEYS[3], ARGV[1])
-          if previous then
-            local fingerprint, first, last = string.match(previous, '^(.*)|(%d+)|(%d+)$')
-            if fingerprint ~= ARGV[2] then return {'conflict'} end
-            return {'replayed', tonumber(first), tonumber(last), owner}
-          end
-        end
         local now = server_now_ms()
         if not owner then
-          owner = ARGV[3]
-          start_session(now, owner, '', ARGV[4] == '' and 0 or ARGV[4], '')
-        elseif ARGV[4] ~= '' then
-          redis.call('HSET', KEYS[1], 'ttlMs', ARGV[4])
+          if ARGV[1] == '' then return {'missing'} end
+          owner = ARGV[1]
+          start_session(now, owner, '', ARGV[2], '')
         end
-        local count = #ARGV - 7
-        local last = redis.call('HINCRBY', KEYS[1], 'lastSeq', count)
-        local first = last - count + 1
-        for i = 1, count do
-          local seq = first + i - 1
-          redis.call('ZADD', KEYS[2], seq, seq .. '|' .. now .. '|' .. ARGV[7 + i])
-        end
-        if ARGV[6] ~= '' then use_agent(ARGV[6]) end
-        if ARGV[7] ~= '' then redis.call('HINCRBY', KEYS[1], 'tokens', ARGV[7]) end
-        if ARGV[1] ~= '' then
-          redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. '|' .. first .. '|' .. last)
-        end
-        local version = commit_change(now, 'append', first, last)
-        return {'appended', first, last, owner, now, version}
-        """;
-
-    /// <summary>Several appends to an existing session in one script (group commit), each with its own operation id,
-    /// contiguous seqs, version and event, in order. ARGV: 1 the number of appends, then for each: operation id,
-    /// fingerprint, owner the session must have, agent, tokens, ttlMs ('' = keep), item count, the items.
-    /// Returns {'missing'} when the session does not exist (the caller appends one by one, creating it), else
-    /// {'done', {result, ...}} with each result as the single append's: {'not-owner'}, {'conflict'},
-    /// {'replayed', firstSeq, lastSeq, owner} or {'appended', firstSeq, lastSeq, owner, now, version}.</summary>
-    public const string AppendMany = Prelude + """
-        local owner = redis.call('HGET', KEYS[1], 'userId')
-        if not owner then return {'missing'} end
-        local now = server_now_ms()
         local results = {}
         local version = nil
-        local at = 2
-        for op = 1, tonumber(ARGV[1]) do
+        local at = 4
+        for op = 1, tonumber(ARGV[3]) do
           local id, fingerprint, required, agent, tokens, ttl = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
           local count = tonumber(ARGV[at + 6])
           local items_at = at + 7
