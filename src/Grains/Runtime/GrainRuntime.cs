@@ -41,26 +41,8 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService
         if (_stopping && !InsideTurn.Value) return Task.FromException<TResult>(new SiloStoppingException());
 
         var result = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var id = (typeof(TGrain), key);
-        while (true)
-        {
-            var created = false;
-            var activation = _activations.GetOrAdd(id, _ =>
-            {
-                created = true;
-                return new Activation(() => Activate(typeof(TGrain), key));
-            });
-            if (activation.TryEnqueue(() => RunTurnAsync(() => (TGrain)activation.Grain, call, result)))
-            {
-                if (created)
-                {
-                    LogActivated(typeof(TGrain).Name, key);
-                    EnforceActivationLimit();
-                }
-                return result.Task;
-            }
-            _activations.TryRemove(KeyValuePair.Create(id, activation));
-        }
+        Enqueue<TGrain>(key, activation => activation.TryEnqueue(() => RunTurnAsync(() => (TGrain)activation.Grain, call, result)));
+        return result.Task;
     }
 
     /// <summary>Joins <paramref name="request"/> to the batch of <paramref name="batchName"/> calls that the grain will
@@ -72,6 +54,15 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService
         if (_stopping && !InsideTurn.Value) return Task.FromException<TResult>(new SiloStoppingException());
 
         var call = new PendingCall<TRequest, TResult>(request);
+        Enqueue<TGrain>(key, activation =>
+            activation.TryJoinBatch<PendingCall<TRequest, TResult>>(batchName, call, maxBatch, batch => ServeBatchAsync(activation, batch, serve)));
+        return call.Result;
+    }
+
+    /// <summary>Hands work to the grain's activation, activating it if needed, and to a new one if the one found
+    /// was deactivated in between.</summary>
+    private void Enqueue<TGrain>(string key, Func<Activation, bool> tryEnqueue)
+    {
         var id = (typeof(TGrain), key);
         while (true)
         {
@@ -81,14 +72,14 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService
                 created = true;
                 return new Activation(() => Activate(typeof(TGrain), key));
             });
-            if (activation.TryJoinBatch<PendingCall<TRequest, TResult>>(batchName, call, maxBatch, batch => ServeBatchAsync(activation, batch, serve)))
+            if (tryEnqueue(activation))
             {
                 if (created)
                 {
                     LogActivated(typeof(TGrain).Name, key);
                     EnforceActivationLimit();
                 }
-                return call.Result;
+                return;
             }
             _activations.TryRemove(KeyValuePair.Create(id, activation));
         }
