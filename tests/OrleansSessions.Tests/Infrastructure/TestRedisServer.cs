@@ -39,7 +39,8 @@ public sealed class TestRedisServer
         if (wanted == "redis") throw new InvalidOperationException("TEST_REDIS_SERVER=redis but no redis-server is on PATH.");
 
         var garnet = await EmbeddedGarnet.StartAsync(dataDirectory: null, CancellationToken.None);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => garnet.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // SIGTERM without waiting: a handler that blocks here would keep the others (the cluster nodes) from running.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => _ = garnet.DisposeAsync();
         return new TestRedisServer(garnet.Endpoint, "garnet");
     }
 
