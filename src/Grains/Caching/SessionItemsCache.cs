@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OrleansSessions.Abstractions;
 
 namespace OrleansSessions.Grains.Caching;
@@ -90,8 +91,9 @@ public sealed class SessionItemsCache
         _items.RemoveAt(at);
     }
 
-    /// <summary>What an item costs in memory: its JSON text and the parsed form's bookkeeping, roughly.</summary>
-    private static long Size(StoredItem item) => item.Item.GetRawText().Length * 2L + 64;
+    /// <summary>What an item costs in memory: its JSON text and the parsed form's bookkeeping, roughly (measured
+    /// without copying the text out).</summary>
+    private static long Size(StoredItem item) => JsonMarshal.GetRawUtf8Value(item.Item).Length * 2L + 64;
 
     private sealed class BySeq : IComparer<StoredItem>
     {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
@@ -48,12 +48,15 @@ public sealed class InputRules(IOptions<ApiLimits> options)
     /// <summary>A JSON value stored as data: at most MaxItemBytes.</summary>
     public JsonElement DataValue(string field, JsonElement value)
     {
-        if (Encoding.UTF8.GetByteCount(value.GetRawText()) > Limits.MaxItemBytes)
+        if (Utf8Bytes(value) > Limits.MaxItemBytes)
         {
             throw ApiProblemException.TooLarge(field, $"{field} is larger than {Limits.MaxItemBytes} bytes.", Limits.MaxItemBytes);
         }
         return value.Clone();
     }
+
+    /// <summary>The size of a JSON value as it was sent, read without copying it.</summary>
+    public static int Utf8Bytes(JsonElement value) => JsonMarshal.GetRawUtf8Value(value).Length;
 
     public long? OptionalNumber(string field, string? value, long min, long max)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
 
@@ -20,7 +19,7 @@ public sealed class SessionRequests(InputRules rules)
         if (Optional(body, "metadata") is { } meta)
         {
             if (meta.ValueKind != JsonValueKind.Object) throw ApiProblemException.BadRequest("metadata", "metadata must be a JSON object.");
-            if (Encoding.UTF8.GetByteCount(meta.GetRawText()) > Limits.MaxMetadataBytes)
+            if (InputRules.Utf8Bytes(meta) > Limits.MaxMetadataBytes)
             {
                 throw ApiProblemException.TooLarge("metadata", $"metadata is larger than {Limits.MaxMetadataBytes} bytes.", Limits.MaxMetadataBytes);
             }
@@ -46,7 +45,7 @@ public sealed class SessionRequests(InputRules rules)
         {
             var field = $"items[{items.Count}]";
             if (item.ValueKind != JsonValueKind.Object) throw ApiProblemException.BadRequest(field, $"{field} must be a JSON object.");
-            if (Encoding.UTF8.GetByteCount(item.GetRawText()) > Limits.MaxItemBytes)
+            if (InputRules.Utf8Bytes(item) > Limits.MaxItemBytes)
             {
                 throw ApiProblemException.TooLarge(field, $"{field} is larger than {Limits.MaxItemBytes} bytes.", Limits.MaxItemBytes);
             }

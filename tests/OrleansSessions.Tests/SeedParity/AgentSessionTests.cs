@@ -7,8 +7,6 @@ namespace OrleansSessions.Tests.SeedParity;
 /// <summary>Every method of redis-openai-agents' AgentSession, and the gaps it leaves closed.</summary>
 public sealed class AgentSessionTests
 {
-    private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
-
     [Fact]
     public async Task Create_generates_an_id_and_load_needs_only_that_id()
     {
@@ -64,13 +62,13 @@ public sealed class AgentSessionTests
         var session = await AgentSession.CreateAsync(silo.Client, "runner");
         JsonElement[] run =
         [
-            Parse("""{"role":"user","content":"Refund my order"}"""),
-            Parse("""{"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"billing question"}]}"""),
-            Parse("""{"type":"function_call","call_id":"h1","name":"transfer_to_billing","arguments":"{}"}"""),
-            Parse("""{"type":"function_call_output","call_id":"h1","output":"{\"assistant\":\"billing\"}"}"""),
-            Parse("""{"type":"function_call","call_id":"c2","name":"refund","arguments":"{\"order\":42}"}"""),
-            Parse("""{"type":"function_call_output","call_id":"c2","output":"done"}"""),
-            Parse("""{"type":"message","role":"assistant","content":[{"type":"output_text","text":"Refunded.","annotations":[]}]}"""),
+            Items.Parse("""{"role":"user","content":"Refund my order"}"""),
+            Items.Parse("""{"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"billing question"}]}"""),
+            Items.Parse("""{"type":"function_call","call_id":"h1","name":"transfer_to_billing","arguments":"{}"}"""),
+            Items.Parse("""{"type":"function_call_output","call_id":"h1","output":"{\"assistant\":\"billing\"}"}"""),
+            Items.Parse("""{"type":"function_call","call_id":"c2","name":"refund","arguments":"{\"order\":42}"}"""),
+            Items.Parse("""{"type":"function_call_output","call_id":"c2","output":"done"}"""),
+            Items.Parse("""{"type":"message","role":"assistant","content":[{"type":"output_text","text":"Refunded.","annotations":[]}]}"""),
         ];
 
         var ack = await session.StoreAgentResultAsync(run, lastAgent: "billing");

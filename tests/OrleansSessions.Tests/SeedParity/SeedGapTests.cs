@@ -11,8 +11,6 @@ namespace OrleansSessions.Tests.SeedParity;
 /// pinned in SessionGrainConcurrencyTests, SessionGrainTests, UserGrainTests and AgentSessionTests).</summary>
 public sealed class SeedGapTests
 {
-    private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
-
     [Fact]
     public async Task Items_written_in_the_same_millisecond_keep_their_order()
     {
@@ -49,12 +47,12 @@ public sealed class SeedGapTests
         var raw = new ItemSession(silo.Client, "window", new ItemSessionOptions { UserId = "u", SafeWindows = false });
         await session.AddItemsAsync(
         [
-            Parse("""{"role":"user","content":"weather in Paris and Rome?"}"""),
-            Parse("""{"type":"function_call","call_id":"a","name":"weather","arguments":"{\"city\":\"Paris\"}"}"""),
-            Parse("""{"type":"function_call","call_id":"b","name":"weather","arguments":"{\"city\":\"Rome\"}"}"""),
-            Parse("""{"type":"function_call_output","call_id":"a","output":"sunny"}"""),
-            Parse("""{"type":"function_call_output","call_id":"b","output":"rain"}"""),
-            Parse("""{"role":"assistant","content":"Paris sunny, Rome rain."}"""),
+            Items.Parse("""{"role":"user","content":"weather in Paris and Rome?"}"""),
+            Items.Parse("""{"type":"function_call","call_id":"a","name":"weather","arguments":"{\"city\":\"Paris\"}"}"""),
+            Items.Parse("""{"type":"function_call","call_id":"b","name":"weather","arguments":"{\"city\":\"Rome\"}"}"""),
+            Items.Parse("""{"type":"function_call_output","call_id":"a","output":"sunny"}"""),
+            Items.Parse("""{"type":"function_call_output","call_id":"b","output":"rain"}"""),
+            Items.Parse("""{"role":"assistant","content":"Paris sunny, Rome rain."}"""),
         ]);
 
         var unsafeWindow = await raw.GetItemsAsync(limit: 3);
@@ -74,9 +72,9 @@ public sealed class SeedGapTests
         var session = new ItemSession(silo.Client, "chat-window", new ItemSessionOptions { UserId = "u" });
         await session.AddItemsAsync(
         [
-            Parse("""{"role":"assistant","content":null,"tool_calls":[{"id":"t1","type":"function","function":{"name":"f","arguments":"{}"}}]}"""),
-            Parse("""{"role":"tool","tool_call_id":"t1","content":"42"}"""),
-            Parse("""{"role":"assistant","content":"It is 42."}"""),
+            Items.Parse("""{"role":"assistant","content":null,"tool_calls":[{"id":"t1","type":"function","function":{"name":"f","arguments":"{}"}}]}"""),
+            Items.Parse("""{"role":"tool","tool_call_id":"t1","content":"42"}"""),
+            Items.Parse("""{"role":"assistant","content":"It is 42."}"""),
         ]);
 
         Assert.Equal(["assistant"], (await session.GetItemsAsync(limit: 2)).Select(i => i.GetProperty("role").GetString()));
