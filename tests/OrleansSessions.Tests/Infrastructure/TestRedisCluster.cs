@@ -26,10 +26,7 @@ public sealed class TestRedisCluster
             var node = Run("redis-server", ["--port", $"{port}", "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                 "--cluster-config-file", Path.Combine(directory, $"nodes-{port}.conf"), "--cluster-node-timeout", "5000",
                 "--save", "", "--appendonly", "no", "--dir", directory]);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-            {
-                if (!node.HasExited) node.Kill();
-            };
+            TestProcesses.StopWithTestRun(node);
         }
         foreach (var port in ports) await WaitForPortAsync(port);
 

@@ -66,10 +66,7 @@ public sealed class TestRedisServer
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            if (!process.HasExited) process.Kill();
-        };
+        TestProcesses.StopWithTestRun(process);
 
         for (var attempt = 0; attempt < 100; attempt++)
         {
