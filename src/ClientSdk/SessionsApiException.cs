@@ -25,3 +25,13 @@ public sealed class SessionsUnavailableException(ApiProblem? problem, TimeSpan? 
 {
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>401 or 403: no valid key or token was sent, or its scope does not allow the route.</summary>
+public sealed class SessionsAccessDeniedException(HttpStatusCode status, ApiProblem? problem) : SessionsApiException(status, problem);
+
+/// <summary>429: the tenant's or user's rate limit is reached; retry after <see cref="RetryAfter"/>.</summary>
+public sealed class SessionsRateLimitedException(ApiProblem? problem, TimeSpan? retryAfter)
+    : SessionsApiException(HttpStatusCode.TooManyRequests, problem)
+{
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}

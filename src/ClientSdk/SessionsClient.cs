@@ -113,6 +113,12 @@ public sealed class SessionsClient(HttpClient http)
     public Task DeleteUserAsync(string userId, CancellationToken cancellationToken = default) =>
         SendAsync<object>(HttpMethod.Delete, $"v1/users/{Uri.EscapeDataString(userId)}", null, cancellationToken);
 
+    /// <summary>Mints a token for one user of the caller's tenant (needs the tenant's API key), for a browser to hold:
+    /// it reaches only that user's sessions, until it expires.</summary>
+    public Task<UserToken> CreateUserTokenAsync(string userId, TimeSpan? lifetime = null, CancellationToken cancellationToken = default) =>
+        SendAsync<UserToken>(HttpMethod.Post, "v1/tokens",
+            new CreateUserTokenRequest(userId, lifetime is { } l ? (int)Math.Ceiling(l.TotalSeconds) : null), cancellationToken);
+
     private static string Session(string sessionId) => $"v1/sessions/{Uri.EscapeDataString(sessionId)}";
 
     private static string Data(string sessionId, string key) => $"{Session(sessionId)}/data/{Uri.EscapeDataString(key)}";
@@ -153,6 +159,8 @@ public sealed class SessionsClient(HttpClient http)
             HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType =>
                 new SessionsRequestRejectedException(response.StatusCode, problem),
             HttpStatusCode.ServiceUnavailable => new SessionsUnavailableException(problem, response.Headers.RetryAfter?.Delta),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new SessionsAccessDeniedException(response.StatusCode, problem),
+            HttpStatusCode.TooManyRequests => new SessionsRateLimitedException(problem, response.Headers.RetryAfter?.Delta),
             _ => new SessionsApiException(response.StatusCode, problem),
         };
     }

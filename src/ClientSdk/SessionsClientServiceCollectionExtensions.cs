@@ -8,4 +8,12 @@ public static class SessionsClientServiceCollectionExtensions
     /// the returned builder adds handlers (auth, retries) as usual.</summary>
     public static IHttpClientBuilder AddSessionsClient(this IServiceCollection services, Uri siloAddress) =>
         services.AddHttpClient<SessionsClient>(http => http.BaseAddress = siloAddress);
+
+    /// <summary>Calls as a tenant's backend: every request carries the API key (X-Api-Key). Keep it on servers.</summary>
+    public static IHttpClientBuilder WithApiKey(this IHttpClientBuilder builder, string apiKey) =>
+        builder.ConfigureHttpClient(http => http.DefaultRequestHeaders.Add("X-Api-Key", apiKey));
+
+    /// <summary>Calls as one user: every request carries a user token from <see cref="SessionsClient.CreateUserTokenAsync"/>.</summary>
+    public static IHttpClientBuilder WithUserToken(this IHttpClientBuilder builder, string token) =>
+        builder.ConfigureHttpClient(http => http.DefaultRequestHeaders.Authorization = new("Bearer", token));
 }

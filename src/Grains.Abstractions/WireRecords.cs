@@ -34,6 +34,13 @@ public sealed record CreateSessionRequest(
     int? TtlSeconds = null,
     JsonElement? Metadata = null);
 
+/// <summary>HTTP body of <c>POST /v1/tokens</c>: a token for one user, for <paramref name="TtlSeconds"/> (default
+/// Auth:DefaultTokenLifetime, at most Auth:MaxTokenLifetime).</summary>
+public sealed record CreateUserTokenRequest(string UserId, int? TtlSeconds = null);
+
+/// <summary>A user-scoped token: send it as "Authorization: Bearer {Token}" until <paramref name="ExpiresAt"/>.</summary>
+public sealed record UserToken(string Token, string TokenType, string UserId, DateTimeOffset ExpiresAt);
+
 /// <summary>HTTP body of <c>PUT /v1/sessions/{sessionId}/agent</c>.</summary>
 public sealed record TrackAgentRequest(string Agent);
 

@@ -20,18 +20,31 @@ public static class GrainsServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionCacheOptions>().BindConfiguration(SessionCacheOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.Section);
         services.AddSingleton<SessionCacheBudget>();
 
-        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<SessionStoreOptions>>().Value.KeyPrefix));
-        services.AddSingleton<RedisSessionStore>();
-        services.AddSingleton<RedisUserIndex>();
+        services.AddSingleton<ItemCipher>();
+        services.AddSingleton<KeyScopes>();
+        services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Keys);
+        services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Sessions);
+        services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Users);
 
-        // Constructor lookups are done once here, not on every activation.
-        var newSessionGrain = ActivatorUtilities.CreateFactory<SessionGrain>([typeof(string), typeof(CachedSessionItems)]);
-        var newCachedItems = ActivatorUtilities.CreateFactory<CachedSessionItems>([typeof(string)]);
-        var newUserGrain = ActivatorUtilities.CreateFactory<UserGrain>([typeof(string), typeof(IGrainFactory)]);
-        services.AddSingleton(sp => new GrainType(typeof(ISessionGrain), (_, key) => newSessionGrain(sp, [key, newCachedItems(sp, [key])])));
-        services.AddSingleton(sp => new GrainType(typeof(IUserGrain), (factory, key) => newUserGrain(sp, [key, factory])));
+        // Constructor lookups are done once here, not on every activation. A grain key names its key space
+        // (GrainKeys); the grain itself sees only its id and that space's stores.
+        var newSessionGrain = ActivatorUtilities.CreateFactory<SessionGrain>(
+            [typeof(string), typeof(RedisSessionStore), typeof(RedisUserIndex), typeof(CachedSessionItems)]);
+        var newCachedItems = ActivatorUtilities.CreateFactory<CachedSessionItems>([typeof(string), typeof(RedisSessionStore)]);
+        var newUserGrain = ActivatorUtilities.CreateFactory<UserGrain>([typeof(string), typeof(IGrainFactory), typeof(KeyScope)]);
+        services.AddSingleton(sp => new GrainType(typeof(ISessionGrain), (_, key) =>
+        {
+            var (scope, id) = sp.GetRequiredService<KeyScopes>().Of(key);
+            return newSessionGrain(sp, [id, scope.Sessions, scope.Users, newCachedItems(sp, [id, scope.Sessions])]);
+        }));
+        services.AddSingleton(sp => new GrainType(typeof(IUserGrain), (factory, key) =>
+        {
+            var (scope, id) = sp.GetRequiredService<KeyScopes>().Of(key);
+            return newUserGrain(sp, [id, factory, scope]);
+        }));
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
         services.AddHostedService(sp => sp.GetRequiredService<GrainRuntime>());

@@ -11,9 +11,13 @@ namespace OrleansSessions.Grains;
 /// session grains, never back, so turns cannot wait on each other in a cycle.
 /// </summary>
 public sealed class UserGrain(
-    string userId, IGrainFactory grains, RedisSessionStore store, RedisUserIndex index, IOptions<SessionStoreOptions> options)
+    string userId, IGrainFactory grains, KeyScope scope, IOptions<SessionStoreOptions> options)
     : IUserGrain
 {
+    private RedisSessionStore Store => scope.Sessions;
+
+    private RedisUserIndex Index => scope.Users;
+
     private const int ScanBatch = 200;
 
     public async Task<SessionListPage> ListSessionsAsync(int limit, string? cursor, CancellationToken cancellationToken)
@@ -26,11 +30,11 @@ public sealed class UserGrain(
         {
             cancellationToken.ThrowIfCancellationRequested();
             var take = Math.Min(ScanBatch, limit + 1 - found.Count);
-            var entries = await index.RangeAsync(userId, after?.Activity, skip, take);
+            var entries = await Index.RangeAsync(userId, after?.Activity, skip, take);
             skip += entries.Count;
             var candidates = entries.Where(e => after is not { } a || e.Activity < a.Activity
                 || string.CompareOrdinal(e.SessionId, a.SessionId) < 0).ToList();
-            var infos = await Task.WhenAll(candidates.Select(e => store.GetInfoAsync(e.SessionId)));
+            var infos = await Task.WhenAll(candidates.Select(e => Store.GetInfoAsync(e.SessionId)));
             for (var i = 0; i < candidates.Count; i++)
             {
                 if (infos[i] is { } info && info.UserId == userId) found.Add((info, candidates[i].Activity));
@@ -38,7 +42,7 @@ public sealed class UserGrain(
             }
             if (entries.Count < take) break;
         }
-        await index.PruneAsync(userId, dead, options.Value.IndexPruneGrace);
+        await Index.PruneAsync(userId, dead, options.Value.IndexPruneGrace);
 
         var page = found.Take(limit).ToList();
         var next = found.Count > limit ? new SessionListCursor(page[^1].Activity, page[^1].Info.SessionId).ToString() : null;
@@ -53,9 +57,9 @@ public sealed class UserGrain(
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var entries = await index.RangeAsync(userId, null, skip, ScanBatch);
+            var entries = await Index.RangeAsync(userId, null, skip, ScanBatch);
             skip += entries.Count;
-            var owners = await Task.WhenAll(entries.Select(e => store.GetOwnerAsync(e.SessionId)));
+            var owners = await Task.WhenAll(entries.Select(e => Store.GetOwnerAsync(e.SessionId)));
             for (var i = 0; i < entries.Count; i++)
             {
                 if (owners[i] == userId) count++;
@@ -63,7 +67,7 @@ public sealed class UserGrain(
             }
             if (entries.Count < ScanBatch) break;
         }
-        await index.PruneAsync(userId, dead, options.Value.IndexPruneGrace);
+        await Index.PruneAsync(userId, dead, options.Value.IndexPruneGrace);
         return count;
     }
 
@@ -73,13 +77,13 @@ public sealed class UserGrain(
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var entries = await index.RangeAsync(userId, null, 0, ScanBatch);
+            var entries = await Index.RangeAsync(userId, null, 0, ScanBatch);
             if (entries.Count == 0) return deleted;
             var results = await Task.WhenAll(entries.Select(e =>
-                grains.GetGrain<ISessionGrain>(e.SessionId).CallAsync(s => s.DeleteAsync(userId, cancellationToken))));
+                grains.GetGrain<ISessionGrain>(scope.GrainKey(e.SessionId)).CallAsync(s => s.DeleteAsync(userId, cancellationToken))));
             deleted += results.Count(r => r);
             // Entries of sessions that were gone or not this user's are dropped here; deleted ones already were.
-            await Task.WhenAll(entries.Select(e => index.RemoveAsync(userId, e.SessionId)));
+            await Task.WhenAll(entries.Select(e => Index.RemoveAsync(userId, e.SessionId)));
         }
     }
 }

@@ -1,12 +1,15 @@
 using System.Text.Json.Serialization;
 using OrleansSessions.Grains;
 using OrleansSessions.Silo.Api;
+using OrleansSessions.Silo.Auth;
 using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Silo.Events;
 using OrleansSessions.Silo.Redis;
 using StackExchange.Redis;
 
 if (args is ["probe", var probeUrl]) return await HealthProbe.RunAsync(probeUrl);
+if (args is ["new-key"]) return SecretCommands.NewKey(Console.Out);
+if (args is ["new-secret"]) return SecretCommands.NewSecret(Console.Out);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,19 +35,28 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefau
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
 builder.Services.AddOpenApi();
+builder.Services.AddSiloAuth();
+builder.Services.AddSiloRateLimits();
+builder.Services.AddBrowserCors(builder.Configuration);
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? new ApiLimits().MaxRequestBodyBytes);
 
 var app = builder.Build();
+app.CheckAuth();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.MapOpenApi();
+app.UseCors();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.MapOpenApi().AllowAnonymous();
 app.MapHealthEndpoints();
 app.MapSessionEndpoints();
 app.MapSessionDataEndpoints();
 app.MapSessionEventEndpoints();
 app.MapUserEndpoints();
+app.MapTokenEndpoints();
 app.MapClusterEndpoints();
 
 await app.RunAsync();

@@ -198,7 +198,9 @@ public sealed class MultiSiloProcessTests(ITestOutputHelper output)
         await using var c = await SiloProcess.StartAsync("silo-c", prefix, fast);
         await a.Http.PostAsJsonAsync("/v1/sessions/s1/items", new { items = new[] { new { x = 1 } }, userId = "u" });
 
-        var listed = await a.Http.GetFromJsonAsync<JsonElement>("/v1/cluster");
+        using var admin = new HttpClient { BaseAddress = a.Address };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", TestAuth.AdminKey); // the cluster route needs the admin scope
+        var listed = await admin.GetFromJsonAsync<JsonElement>("/v1/cluster");
         var silos = listed.GetProperty("silos").EnumerateArray().ToList();
         Assert.Equal(["silo-a", "silo-b", "silo-c"], silos.Select(s => s.GetProperty("name").GetString()).Order());
         Assert.Contains(silos, s => s.GetProperty("address").GetString() == a.Address.ToString().TrimEnd('/'));
@@ -208,7 +210,7 @@ public sealed class MultiSiloProcessTests(ITestOutputHelper output)
         await c.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         await Task.Delay(1200);
 
-        var after = await a.Http.GetFromJsonAsync<JsonElement>("/v1/cluster");
+        var after = await admin.GetFromJsonAsync<JsonElement>("/v1/cluster");
         var remaining = Assert.Single(after.GetProperty("silos").EnumerateArray());
         Assert.Equal("silo-a", remaining.GetProperty("name").GetString());
         Assert.True(remaining.GetProperty("activations").GetInt32() >= 1);

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Bench.Paths;
 
@@ -31,6 +33,11 @@ public sealed class SiloHttpPath : IBenchPath
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["Redis__ConnectionString"] = redis;
         info.Environment["Sessions__KeyPrefix"] = prefix;
+        // One tenant whose key space is the bench prefix; its key is made here and lives only for this run.
+        var apiKey = "osk_bench_" + Guid.NewGuid().ToString("N");
+        info.Environment["Auth__Tenants__bench__KeyHashes__0"] = TenantDirectory.Hash(apiKey);
+        info.Environment["Auth__Tenants__bench__KeyPrefix"] = prefix;
+        info.Environment["Auth__TokenSigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Silo__ShutdownDrainDelay"] = "00:00:00";
         info.Environment["DOTNET_gcServer"] = "1";
@@ -41,6 +48,7 @@ public sealed class SiloHttpPath : IBenchPath
         silo.BeginErrorReadLine();
 
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         for (var attempt = 0; attempt < 600; attempt++)
         {
             try

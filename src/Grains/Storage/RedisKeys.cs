@@ -5,6 +5,8 @@ namespace OrleansSessions.Grains.Storage;
 /// <summary>Key names. All keys of one session share the hash tag {s:id}; a user's index has the tag {u:id}.</summary>
 public sealed class RedisKeys(string prefix)
 {
+    public string Prefix => prefix;
+
     /// <summary>meta (hash), items (sorted set), ops (hash), agents (sorted set), data (hash), events (sorted set) —
     /// the KEYS of every session script.</summary>
     public RedisKey[] Session(string sessionId)

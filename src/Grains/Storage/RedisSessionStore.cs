@@ -6,22 +6,25 @@ using StackExchange.Redis;
 namespace OrleansSessions.Grains.Storage;
 
 /// <summary>Session state in Redis. Every method is one script (or one command) on the session's hash tag.</summary>
-public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<SessionStoreOptions> options)
+public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<SessionStoreOptions> options, ItemCipher cipher)
 {
     private IDatabase Db => redis.GetDatabase();
+
+    /// <summary>What <see cref="ItemCipher"/> binds a session's stored values to.</summary>
+    private string Owner(string sessionId) => $"{keys.Prefix}/{sessionId}";
 
     /// <returns>The new session, or null when the id is taken.</returns>
     public async Task<SessionInfo?> CreateAsync(string sessionId, CreateSessionCommand command, long ttlMs)
     {
         var reply = await RunAsync(SessionScripts.Create, sessionId,
-            command.UserId, command.Title ?? "", ttlMs, command.Metadata?.GetRawText() ?? "");
-        return Status(reply) == "created" ? SessionDescription.Parse(sessionId, reply[1]) : null;
+            command.UserId, Protect(sessionId, command.Title), ttlMs, Protect(sessionId, command.Metadata?.GetRawText()));
+        return Status(reply) == "created" ? Describe(sessionId, reply[1]) : null;
     }
 
     public async Task<SessionInfo?> GetInfoAsync(string sessionId)
     {
         var reply = await RunAsync(SessionScripts.Describe, sessionId);
-        return Status(reply) == "ok" ? SessionDescription.Parse(sessionId, reply[1]) : null;
+        return Status(reply) == "ok" ? Describe(sessionId, reply[1]) : null;
     }
 
     private static AppendOutcome Outcome(RedisResult[] reply) =>
@@ -39,18 +42,20 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     public async Task<IReadOnlyList<AppendOutcome>?> AppendAsync(string sessionId, IReadOnlyList<AppendItemsCommand> commands,
         IReadOnlyList<IReadOnlyList<string>> itemTexts, string? createOwner = null, long createTtlMs = 0)
     {
+        var owner = Owner(sessionId);
+        var fingerprintKey = cipher.FingerprintKey(owner);
         var args = new List<RedisValue>(3 + commands.Sum(c => 7 + c.Items.Count)) { createOwner ?? "", createTtlMs, commands.Count };
         for (var i = 0; i < commands.Count; i++)
         {
             var command = commands[i];
             args.Add(command.OperationId ?? "");
-            args.Add(command.OperationId is null ? "" : ItemFingerprint.Compute(command.Agent, command.Tokens, itemTexts[i]));
+            args.Add(command.OperationId is null ? "" : ItemFingerprint.Compute(command.Agent, command.Tokens, itemTexts[i], fingerprintKey));
             args.Add(command.UserId ?? "");
             args.Add(command.Agent ?? "");
             args.Add(command.Tokens?.ToString(CultureInfo.InvariantCulture) ?? "");
             args.Add(command.TtlSeconds is { } ttl ? (ttl * 1000L).ToString(CultureInfo.InvariantCulture) : "");
             args.Add(itemTexts[i].Count);
-            foreach (var text in itemTexts[i]) args.Add(text);
+            foreach (var text in itemTexts[i]) args.Add(cipher.Protect(owner, text));
         }
         var reply = await RunAsync(SessionScripts.Append, sessionId, [.. args]);
         if (Status(reply) == "missing") return null;
@@ -62,7 +67,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     {
         var reply = await RunAsync(SessionScripts.Read, sessionId, query.AfterSeq ?? -1, query.Limit ?? -1, query.RefreshTtl ? "1" : "0");
         if (Status(reply) != "ok") return null;
-        return (new ItemsPage(Entries(reply[3]), (long)reply[1], (long)reply[2]), (long)reply[4]);
+        return (new ItemsPage(Entries(sessionId, reply[3]), (long)reply[1], (long)reply[2]), (long)reply[4]);
     }
 
     /// <summary>The item events after <paramref name="afterVersion"/> of the incarnation <paramref name="incarnation"/>.</summary>
@@ -81,7 +86,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         {
             var e = (RedisResult[])raw!;
             var version = (long)e[0];
-            return new SessionEvent(EventsRead.EventId(current, version), version, (string)e[1]!, (long)e[2], (long)e[3], Entries(e[4]));
+            return new SessionEvent(EventsRead.EventId(current, version), version, (string)e[1]!, (long)e[2], (long)e[3], Entries(sessionId, e[4]));
         }).ToList();
         return new EventsRead(EventsReadStatus.Ok, (long)reply[1], current, (long)reply[3], events);
     }
@@ -94,7 +99,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         {
             "missing" => (false, null, 0),
             "empty" => (true, null, 0),
-            _ => (true, StoredEntry.Parse((string)reply[1]!), (long)reply[2]),
+            _ => (true, StoredEntry.Parse((string)reply[1]!, Owner(sessionId), cipher), (long)reply[2]),
         };
     }
 
@@ -108,7 +113,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     public async Task<SessionInfo?> TrackAgentAsync(string sessionId, string agent)
     {
         var reply = await RunAsync(SessionScripts.TrackAgent, sessionId, agent);
-        return Status(reply) == "ok" ? SessionDescription.Parse(sessionId, reply[1]) : null;
+        return Status(reply) == "ok" ? Describe(sessionId, reply[1]) : null;
     }
 
     /// <param name="key">One key, or null for all of them.</param>
@@ -118,11 +123,12 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         var reply = await RunAsync(SessionScripts.GetData, sessionId, key ?? "");
         if (Status(reply) != "ok") return null;
         var flat = (string[])reply[1]!;
+        var owner = Owner(sessionId);
         var values = new Dictionary<string, (long, string)>(flat.Length / 2);
         for (var i = 0; i + 1 < flat.Length; i += 2)
         {
             var bar = flat[i + 1].IndexOf('|');
-            values[flat[i]] = (long.Parse(flat[i + 1].AsSpan(0, bar), CultureInfo.InvariantCulture), flat[i + 1][(bar + 1)..]);
+            values[flat[i]] = (long.Parse(flat[i + 1].AsSpan(0, bar), CultureInfo.InvariantCulture), cipher.Unprotect(owner, flat[i + 1][(bar + 1)..]));
         }
         return values;
     }
@@ -132,7 +138,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     public async Task<DataWriteStatus> SetDataAsync(string sessionId, string key, long? expectedVersion, string? json)
     {
         var reply = await RunAsync(SessionScripts.SetData, sessionId,
-            key, expectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "", json ?? "");
+            key, expectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "", Protect(sessionId, json));
         return Status(reply) switch
         {
             "missing" => DataWriteStatus.Missing,
@@ -158,11 +164,18 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
 
     private static string Status(RedisResult[] reply) => (string)reply[0]!;
 
-    private static StoredItem[] Entries(RedisResult entries)
+    private StoredItem[] Entries(string sessionId, RedisResult entries)
     {
         var raw = (string[])entries!;
+        var owner = Owner(sessionId);
         var items = new StoredItem[raw.Length];
-        for (var i = 0; i < raw.Length; i++) items[i] = StoredEntry.Parse(raw[i]);
+        for (var i = 0; i < raw.Length; i++) items[i] = StoredEntry.Parse(raw[i], owner, cipher);
         return items;
     }
+
+    private SessionInfo Describe(string sessionId, RedisResult description) =>
+        SessionDescription.Parse(sessionId, description, text => cipher.Unprotect(Owner(sessionId), text));
+
+    /// <returns>The text as stored: encrypted when encryption is on; "" for none.</returns>
+    private string Protect(string sessionId, string? text) => text is null or "" ? "" : cipher.Protect(Owner(sessionId), text);
 }

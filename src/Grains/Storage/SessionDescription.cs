@@ -8,19 +8,19 @@ namespace OrleansSessions.Grains.Storage;
 /// <summary>Builds a <see cref="SessionInfo"/> from the scripts' describe() reply: {HGETALL meta, ZCARD items, agents}.</summary>
 internal static class SessionDescription
 {
-    public static SessionInfo Parse(string sessionId, RedisResult description)
+    public static SessionInfo Parse(string sessionId, RedisResult description, Func<string, string> unprotect)
     {
         var parts = (RedisResult[])description!;
         var flat = (string[])parts[0]!;
         var meta = new Dictionary<string, string>(flat.Length / 2);
         for (var i = 0; i + 1 < flat.Length; i += 2) meta[flat[i]] = flat[i + 1];
 
-        var metadata = Text(meta, "metadata");
+        var metadata = Text(meta, "metadata") is { } storedMetadata ? unprotect(storedMetadata) : null;
         var expiresAt = Number(meta, "expiresAt");
         return new SessionInfo(
             SessionId: sessionId,
             UserId: meta["userId"],
-            Title: Text(meta, "title"),
+            Title: Text(meta, "title") is { } title ? unprotect(title) : null,
             CreatedAt: Time(Number(meta, "createdAt")),
             UpdatedAt: Time(Number(meta, "updatedAt")),
             ItemCount: (long)parts[1],

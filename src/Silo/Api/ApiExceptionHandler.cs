@@ -55,6 +55,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
 
     private static string Titles(int status) => status switch
     {
+        StatusCodes.Status403Forbidden => "Forbidden",
+        StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status413PayloadTooLarge => "Too large",
         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
         _ => "Bad request",

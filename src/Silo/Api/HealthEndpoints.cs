@@ -7,7 +7,7 @@ public static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        var health = app.MapGroup("/health").WithTags("Health");
+        var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous().DisableRateLimiting();
         health.MapGet("/live", () => Results.Ok(new { status = "live" }));
         health.MapGet("/ready", ReadyAsync).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }

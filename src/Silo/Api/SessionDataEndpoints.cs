@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Runtime;
+using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Silo.Api;
 
@@ -38,31 +39,35 @@ public static class SessionDataEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> GetAllAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
-        Results.Ok(await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.GetAllDataAsync(ct)));
+    private static async Task<IResult> GetAllAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
+        Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetAllDataAsync(ct), ct));
 
-    private static async Task<IResult> GetAsync(string sessionId, string key, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string sessionId, string key, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("key", key);
-        var value = await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.GetDataAsync(key, ct));
+        var value = await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetDataAsync(key, ct), ct);
         return value is { } found
             ? Results.Json(found)
             : throw new ApiProblemException(StatusCodes.Status404NotFound, "key", $"The session has no data under '{key}'.");
     }
 
     private static async Task<IResult> SetAsync(
-        string sessionId, string key, HttpRequest request, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, string key, HttpRequest request, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         rules.Id("key", key);
         using var body = await JsonRequest.ReadValueAsync(request, rules.Limits, ct);
         var value = rules.DataValue("body", body.RootElement);
-        await Session(grains, sessionId).CallAsync(g => g.SetDataAsync(key, value, ct));
+        await caller.OnSessionAsync(grains, sessionId, async g =>
+        {
+            await g.SetDataAsync(key, value, ct);
+            return true;
+        }, ct);
         return Results.NoContent();
     }
 
     private static async Task<IResult> UpdateAsync(
-        string sessionId, string key, HttpRequest request, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, string key, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         rules.Id("key", key);
@@ -70,7 +75,7 @@ public static class SessionDataEndpoints
         var (path, value) = parse.UpdateData(body.RootElement);
         try
         {
-            return Results.Json(await Session(grains, sessionId).CallAsync(g => g.UpdateDataAsync(key, path, value, ct)));
+            return Results.Json(await caller.OnSessionAsync(grains, sessionId, g => g.UpdateDataAsync(key, path, value, ct), ct));
         }
         catch (ArgumentException error) when (error.ParamName == "path")
         {
@@ -78,13 +83,14 @@ public static class SessionDataEndpoints
         }
     }
 
-    private static async Task<IResult> DeleteAsync(string sessionId, string key, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string sessionId, string key, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("key", key);
-        await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.SetDataAsync(key, null, ct));
+        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), async g =>
+        {
+            await g.SetDataAsync(key, null, ct);
+            return true;
+        }, ct);
         return Results.NoContent();
     }
-
-    private static GrainReference<ISessionGrain> Session(IGrainFactory grains, string sessionId) =>
-        grains.GetGrain<ISessionGrain>(sessionId);
 }

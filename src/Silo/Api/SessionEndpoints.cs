@@ -1,6 +1,7 @@
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains;
 using OrleansSessions.Grains.Runtime;
+using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Silo.Api;
 
@@ -56,26 +57,28 @@ public static class SessionEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
-        var (sessionId, command) = parse.Create(body.RootElement);
-        var info = await Session(grains, sessionId).CallAsync(g => g.CreateAsync(command, ct));
+        caller.RefuseChosenSessionId(JsonFields.Optional(body.RootElement, "sessionId") is not null);
+        var (sessionId, command) = parse.Create(body.RootElement, caller.UserId);
+        command = command with { UserId = caller.Owner(command.UserId)! };
+        var info = await caller.Session(grains, sessionId).CallAsync(g => g.CreateAsync(command, ct));
         return Results.Created($"/v1/sessions/{Uri.EscapeDataString(sessionId)}", info);
     }
 
-    private static async Task<IResult> GetAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
-        Results.Ok(await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.GetInfoAsync(ct)));
+    private static async Task<IResult> GetAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
+        Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetInfoAsync(ct), ct));
 
-    private static async Task<IResult> DeleteAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
-        var deleted = await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.DeleteAsync(null, ct));
+        var deleted = await caller.Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.DeleteAsync(caller.UserId, ct));
         return deleted ? Results.NoContent() : throw new SessionNotFoundException(sessionId);
     }
 
     private static async Task<IResult> ReadItemsAsync(
         string sessionId, string? limit, string? afterSeq, string? role, string? safeStart, string? refreshTtl,
-        InputRules rules, IGrainFactory grains, CancellationToken ct)
+        Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         var query = new ItemsQuery(
             (int?)rules.OptionalNumber("limit", limit, 1, int.MaxValue),
@@ -83,41 +86,46 @@ public static class SessionEndpoints
             role is null ? null : rules.Text("role", role, rules.Limits.MaxNameLength),
             rules.OptionalFlag("safeStart", safeStart),
             rules.OptionalFlag("refreshTtl", refreshTtl));
-        return Results.Ok(await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.ReadAsync(query, ct)));
+        return Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.ReadAsync(query, ct), ct));
     }
 
     private static async Task<IResult> AppendItemsAsync(
-        string sessionId, HttpRequest request, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
         var command = parse.Append(body.RootElement);
-        return Results.Ok(await Session(grains, sessionId).AppendAsync(command, ct));
+        command = command with { UserId = caller.Owner(command.UserId) };
+        // A user token appends only to a session of its own that exists (no create-on-append: that would tell a free
+        // id from another user's); the script checks the owner again, atomically with the append.
+        if (caller.UserId is not null) await caller.OnSessionAsync(grains, sessionId, g => g.GetInfoAsync(ct), ct);
+        return Results.Ok(await caller.Session(grains, sessionId).AppendAsync(command, ct));
     }
 
-    private static async Task<IResult> PopItemAsync(string sessionId, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> PopItemAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
-        var item = await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.PopAsync(ct));
+        var item = await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.PopAsync(ct), ct);
         return item is null ? Results.NoContent() : Results.Ok(item);
     }
 
     private static async Task<IResult> ClearItemsAsync(
-        string sessionId, string? resetAgents, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, string? resetAgents, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         var reset = rules.OptionalFlag("resetAgents", resetAgents);
-        await Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.ClearAsync(reset, ct));
+        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), async g =>
+        {
+            await g.ClearAsync(reset, ct);
+            return true;
+        }, ct);
         return Results.NoContent();
     }
 
     private static async Task<IResult> TrackAgentAsync(
-        string sessionId, HttpRequest request, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
         var agent = parse.TrackAgent(body.RootElement);
-        return Results.Ok(await Session(grains, sessionId).CallAsync(g => g.TrackAgentAsync(agent, ct)));
+        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.TrackAgentAsync(agent, ct), ct));
     }
-
-    private static GrainReference<ISessionGrain> Session(IGrainFactory grains, string sessionId) =>
-        grains.GetGrain<ISessionGrain>(sessionId);
 }

@@ -8,15 +8,16 @@ public sealed class SessionRequests(InputRules rules)
 {
     private ApiLimits Limits => rules.Limits;
 
-    public (string SessionId, CreateSessionCommand Command) Create(JsonElement body)
+    /// <param name="defaultUserId">The owner when the body names none (a user token's user).</param>
+    public (string SessionId, CreateSessionCommand Command) Create(JsonElement body, string? defaultUserId)
     {
-        var userId = rules.Id("userId", OptionalString(body, "userId"));
-        var sessionId = OptionalString(body, "sessionId") is { } id ? rules.Id("sessionId", id) : Guid.NewGuid().ToString("N");
-        var title = OptionalString(body, "title") is { } t ? rules.Text("title", t, Limits.MaxTitleLength) : null;
-        var ttlSeconds = (int?)OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
+        var userId = rules.Id("userId", JsonFields.OptionalString(body, "userId") ?? defaultUserId);
+        var sessionId = JsonFields.OptionalString(body, "sessionId") is { } id ? rules.Id("sessionId", id) : Guid.NewGuid().ToString("N");
+        var title = JsonFields.OptionalString(body, "title") is { } t ? rules.Text("title", t, Limits.MaxTitleLength) : null;
+        var ttlSeconds = (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
 
         JsonElement? metadata = null;
-        if (Optional(body, "metadata") is { } meta)
+        if (JsonFields.Optional(body, "metadata") is { } meta)
         {
             if (meta.ValueKind != JsonValueKind.Object) throw ApiProblemException.BadRequest("metadata", "metadata must be a JSON object.");
             if (InputRules.Utf8Bytes(meta) > Limits.MaxMetadataBytes)
@@ -30,7 +31,7 @@ public sealed class SessionRequests(InputRules rules)
 
     public AppendItemsCommand Append(JsonElement body)
     {
-        if (Optional(body, "items") is not { ValueKind: JsonValueKind.Array } array)
+        if (JsonFields.Optional(body, "items") is not { ValueKind: JsonValueKind.Array } array)
         {
             throw ApiProblemException.BadRequest("items", "items is required and must be an array of JSON objects.");
         }
@@ -52,20 +53,20 @@ public sealed class SessionRequests(InputRules rules)
             items.Add(item.Clone());
         }
 
-        var operationId = OptionalString(body, "operationId") is { } op ? rules.Id("operationId", op) : null;
-        var agent = OptionalString(body, "agent") is { } a ? rules.Text("agent", a, Limits.MaxNameLength) : null;
-        var userId = OptionalString(body, "userId") is { } u ? rules.Id("userId", u) : null;
-        var tokens = OptionalWholeNumber(body, "tokens", 0, 1_000_000_000);
-        var ttlSeconds = (int?)OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
+        var operationId = JsonFields.OptionalString(body, "operationId") is { } op ? rules.Id("operationId", op) : null;
+        var agent = JsonFields.OptionalString(body, "agent") is { } a ? rules.Text("agent", a, Limits.MaxNameLength) : null;
+        var userId = JsonFields.OptionalString(body, "userId") is { } u ? rules.Id("userId", u) : null;
+        var tokens = JsonFields.OptionalWholeNumber(body, "tokens", 0, 1_000_000_000);
+        var ttlSeconds = (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
         return new AppendItemsCommand(items, operationId, agent, userId, tokens, ttlSeconds);
     }
 
     public string TrackAgent(JsonElement body) =>
-        rules.Text("agent", OptionalString(body, "agent") ?? throw ApiProblemException.BadRequest("agent", "agent is required."), Limits.MaxNameLength);
+        rules.Text("agent", JsonFields.OptionalString(body, "agent") ?? throw ApiProblemException.BadRequest("agent", "agent is required."), Limits.MaxNameLength);
 
     public (IReadOnlyList<string> Path, JsonElement Value) UpdateData(JsonElement body)
     {
-        if (Optional(body, "path") is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() is 0 or > 32
+        if (JsonFields.Optional(body, "path") is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() is 0 or > 32
             || array.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.String || p.GetString()!.Length is 0 or > 256))
         {
             throw ApiProblemException.BadRequest("path", "path must be an array of 1 to 32 non-empty keys of at most 256 characters.", 32);
@@ -73,25 +74,4 @@ public sealed class SessionRequests(InputRules rules)
         if (!body.TryGetProperty("value", out var value)) throw ApiProblemException.BadRequest("value", "value is required.");
         return (array.EnumerateArray().Select(p => p.GetString()!).ToList(), rules.DataValue("value", value));
     }
-
-    private static JsonElement? Optional(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-
-    private static long? OptionalWholeNumber(JsonElement body, string name, long min, long max)
-    {
-        if (Optional(body, name) is not { } value) return null;
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
-        {
-            throw ApiProblemException.BadRequest(name, $"{name} must be a whole number from {min} to {max}.", max);
-        }
-        return number;
-    }
-
-    private static string? OptionalString(JsonElement body, string name) =>
-        Optional(body, name) switch
-        {
-            null => null,
-            { ValueKind: JsonValueKind.String } value => value.GetString(),
-            _ => throw ApiProblemException.BadRequest(name, $"{name} must be a string."),
-        };
 }

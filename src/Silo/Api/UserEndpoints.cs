@@ -1,5 +1,6 @@
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Runtime;
+using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Silo.Api;
 
@@ -20,14 +21,14 @@ public static class UserEndpoints
     }
 
     private static async Task<IResult> ListSessionsAsync(
-        string userId, string? limit, string? cursor, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string userId, string? limit, string? cursor, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
-        rules.Id("userId", userId);
+        caller.RequireSelf(rules.Id("userId", userId));
         var pageSize = (int)(rules.OptionalNumber("limit", limit, 1, rules.Limits.MaxPageSize) ?? rules.Limits.DefaultPageSize);
         if (cursor is { Length: 0 or > 1024 }) throw ApiProblemException.BadRequest("cursor", "cursor must be 1 to 1024 characters.", 1024);
         try
         {
-            return Results.Ok(await grains.GetGrain<IUserGrain>(userId).CallAsync(g => g.ListSessionsAsync(pageSize, cursor, ct)));
+            return Results.Ok(await grains.GetGrain<IUserGrain>(caller.Scope.GrainKey(userId)).CallAsync(g => g.ListSessionsAsync(pageSize, cursor, ct)));
         }
         catch (ArgumentException error) when (error.ParamName == "cursor")
         {
@@ -35,9 +36,10 @@ public static class UserEndpoints
         }
     }
 
-    private static async Task<IResult> EraseAsync(string userId, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> EraseAsync(string userId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
-        await grains.GetGrain<IUserGrain>(rules.Id("userId", userId)).CallAsync(g => g.EraseAsync(ct));
+        caller.RequireSelf(rules.Id("userId", userId));
+        await grains.GetGrain<IUserGrain>(caller.Scope.GrainKey(userId)).CallAsync(g => g.EraseAsync(ct));
         return Results.NoContent();
     }
 }

@@ -8,33 +8,35 @@ namespace OrleansSessions.Silo.Events;
 /// that has watchers here, shared by them and dropped with the last. A wake-up carries nothing; the stream then
 /// reads the ordered event log, so a missed or doubled notification never loses or repeats an event.
 /// </summary>
-public sealed class SessionChangeNotifier(IConnectionMultiplexer redis, RedisKeys keys)
+public sealed class SessionChangeNotifier(IConnectionMultiplexer redis)
 {
     private readonly Dictionary<string, Channel> _channels = [];
     private readonly Lock _lock = new();
 
-    public async Task<Watch> WatchAsync(string sessionId)
+    /// <param name="keys">The key space of the session.</param>
+    public async Task<Watch> WatchAsync(RedisKeys keys, string sessionId)
     {
+        var name = keys.SessionChannel(sessionId);
         Channel channel;
         lock (_lock)
         {
-            if (!_channels.TryGetValue(sessionId, out channel!))
+            if (!_channels.TryGetValue(name!, out channel!))
             {
-                _channels[sessionId] = channel = new Channel(keys.SessionChannel(sessionId));
+                _channels[name!] = channel = new Channel(name);
                 channel.Subscribed = redis.GetSubscriber().SubscribeAsync(channel.Name, channel.OnMessage);
             }
             channel.Watchers++;
         }
         await channel.Subscribed;
-        return new Watch(this, sessionId, channel);
+        return new Watch(this, channel);
     }
 
-    private async Task ReleaseAsync(string sessionId, Channel channel)
+    private async Task ReleaseAsync(Channel channel)
     {
         lock (_lock)
         {
             if (--channel.Watchers > 0) return;
-            _channels.Remove(sessionId);
+            _channels.Remove(channel.Name!);
         }
         if (!redis.IsConnected) return; // shutting down: the subscriptions go with the connection
         try
@@ -48,12 +50,12 @@ public sealed class SessionChangeNotifier(IConnectionMultiplexer redis, RedisKey
     }
 
     /// <summary>One stream's view of its session's changes.</summary>
-    public sealed class Watch(SessionChangeNotifier notifier, string sessionId, Channel channel) : IAsyncDisposable
+    public sealed class Watch(SessionChangeNotifier notifier, Channel channel) : IAsyncDisposable
     {
         /// <summary>Completes at the next change after this call; take it before reading, await it after.</summary>
         public Task NextChange => channel.NextChange;
 
-        public ValueTask DisposeAsync() => new(notifier.ReleaseAsync(sessionId, channel));
+        public ValueTask DisposeAsync() => new(notifier.ReleaseAsync(channel));
     }
 
     public sealed class Channel

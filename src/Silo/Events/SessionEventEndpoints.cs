@@ -3,8 +3,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Runtime;
 using OrleansSessions.Grains.Storage;
 using OrleansSessions.Silo.Api;
+using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Silo.Events;
 
@@ -27,14 +29,16 @@ public static class SessionEventEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task StreamAsync(
-        string sessionId, string? lastEventId, HttpContext context, InputRules rules, RedisSessionStore store,
+        string sessionId, string? lastEventId, HttpContext context, Caller caller, InputRules rules, IGrainFactory grains,
         SessionChangeNotifier notifier, IOptions<JsonOptions> json, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
+        if (caller.UserId is not null) await caller.OnSessionAsync(grains, sessionId, g => g.GetInfoAsync(ct), ct);
+        var store = caller.Scope.Sessions;
         var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         var position = resumeFrom is null ? (Incarnation: 0L, Version: 0L) : ParseEventId(resumeFrom);
 
-        await using var watch = await notifier.WatchAsync(sessionId);
+        await using var watch = await notifier.WatchAsync(caller.Scope.Keys, sessionId);
         var start = await store.ReadEventsAsync(sessionId, position.Incarnation, position.Version, 0, refreshTtl: false);
         if (start.Status == EventsReadStatus.Missing) throw new SessionNotFoundException(sessionId);
         if (resumeFrom is null) position = (start.Incarnation, start.Version);

@@ -12,7 +12,8 @@ public sealed class SiloClient : IAsyncDisposable
     {
         Silo = silo;
         var services = new ServiceCollection();
-        services.AddSessionsClient(silo.Server.BaseAddress).ConfigurePrimaryHttpMessageHandler(() => silo.Server.CreateHandler());
+        services.AddSessionsClient(silo.Server.BaseAddress).ConfigurePrimaryHttpMessageHandler(() => silo.Server.CreateHandler())
+            .WithApiKey(TestAuth.TenantKey);
         _services = services.BuildServiceProvider();
         Client = _services.GetRequiredService<SessionsClient>();
     }

@@ -3,9 +3,22 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace OrleansSessions.Tests.Infrastructure;
 
-/// <summary>The silo, hosted in the test, on the test server (or, with no connection string, its own embedded Garnet).</summary>
-public sealed class SiloFactory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+/// <summary>The silo, hosted in the test, on the test server (or, with no connection string, its own embedded Garnet).
+/// On an external store it is configured with <see cref="TestAuth"/>'s tenants unless the settings name Auth
+/// themselves, and its clients call as the test tenant.</summary>
+public sealed class SiloFactory : WebApplicationFactory<Program>
 {
+    private readonly Dictionary<string, string?> _settings;
+
+    public SiloFactory(Dictionary<string, string?> settings)
+    {
+        _settings = new(settings);
+        if (settings.ContainsKey("Redis:ConnectionString") && !settings.Keys.Any(k => k.StartsWith("Auth:", StringComparison.Ordinal)))
+        {
+            foreach (var (key, value) in TestAuth.Settings(settings.GetValueOrDefault("Sessions:KeyPrefix"))) _settings[key] = value;
+        }
+    }
+
     public static async Task<SiloFactory> OnTestServerAsync(Dictionary<string, string?>? extra = null)
     {
         var server = await TestRedisServer.GetAsync();
@@ -18,11 +31,20 @@ public sealed class SiloFactory(Dictionary<string, string?> settings) : WebAppli
         return new SiloFactory(settings);
     }
 
-    public string? Setting(string key) => settings.GetValueOrDefault(key);
+    public string? Setting(string key) => _settings.GetValueOrDefault(key);
+
+    /// <summary>A client that sends no credentials.</summary>
+    public HttpClient CreateAnonymousClient() => Server.CreateClient();
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        if (_settings.ContainsKey($"Auth:Tenants:{TestAuth.Tenant}:KeyHashes:0")) client.DefaultRequestHeaders.Add("X-Api-Key", TestAuth.TenantKey);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Silo:ShutdownDrainDelay", "00:00:00"); // no load balancer to wait for in a test
-        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 }

@@ -18,6 +18,7 @@ public sealed class SiloProcess : IAsyncDisposable
         Name = name;
         Address = address;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", TestAuth.TenantKey);
         process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
@@ -59,6 +60,7 @@ public sealed class SiloProcess : IAsyncDisposable
         info.Environment["Silo__Name"] = name;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__OrleansSessions"] = "Information";
+        foreach (var (key, value) in TestAuth.Settings(keyPrefix)) info.Environment[key.Replace(":", "__")] = value;
         foreach (var (key, value) in settings ?? []) info.Environment[key.Replace(":", "__")] = value;
 
         var silo = new SiloProcess(Process.Start(info)!, name, address);

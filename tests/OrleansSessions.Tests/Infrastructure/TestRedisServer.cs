@@ -45,19 +45,22 @@ public sealed class TestRedisServer
     }
 
     /// <summary>A redis-server of the caller's own (to stop, stall or kill), stopped with the test run at the latest.</summary>
-    public static Task<(string ConnectionString, Process Process)> StartDedicatedRedisAsync() =>
-        StartRedisAsync(FindOnPath("redis-server") ?? throw new InvalidOperationException("This test needs redis-server on PATH."));
+    /// <param name="port">A port to start on again after a kill; a free one when null.</param>
+    /// <param name="arguments">Settings after the defaults (no persistence), which they override.</param>
+    public static Task<(string ConnectionString, Process Process)> StartDedicatedRedisAsync(int? port = null, params string[] arguments) =>
+        StartRedisAsync(FindOnPath("redis-server") ?? throw new InvalidOperationException("This test needs redis-server on PATH."), port, arguments);
 
-    private static async Task<(string ConnectionString, Process Process)> StartRedisAsync(string redisServer)
+    private static async Task<(string ConnectionString, Process Process)> StartRedisAsync(string redisServer, int? fixedPort = null, string[]? arguments = null)
     {
-        var port = FreePort();
+        var port = fixedPort ?? FreePort();
         var info = new ProcessStartInfo(redisServer)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        string[] defaults = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+        foreach (var argument in defaults.Concat(arguments ?? []))
         {
             info.ArgumentList.Add(argument);
         }

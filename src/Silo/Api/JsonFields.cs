@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace OrleansSessions.Silo.Api;
+
+/// <summary>Reads optional fields of a request body; a field of the wrong type is a 400 naming it.</summary>
+public static class JsonFields
+{
+    public static JsonElement? Optional(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    public static long? OptionalWholeNumber(JsonElement body, string name, long min, long max)
+    {
+        if (Optional(body, name) is not { } value) return null;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
+        {
+            throw ApiProblemException.BadRequest(name, $"{name} must be a whole number from {min} to {max}.", max);
+        }
+        return number;
+    }
+
+    public static string? OptionalString(JsonElement body, string name) =>
+        Optional(body, name) switch
+        {
+            null => null,
+            { ValueKind: JsonValueKind.String } value => value.GetString(),
+            _ => throw ApiProblemException.BadRequest(name, $"{name} must be a string."),
+        };
+}

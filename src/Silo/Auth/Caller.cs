@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Runtime;
+using OrleansSessions.Grains.Storage;
+using OrleansSessions.Silo.Api;
+
+namespace OrleansSessions.Silo.Auth;
+
+/// <summary>
+/// Who is calling, and so what it may reach: a tenant's backend reaches its tenant's key space; a user token reaches
+/// only its user's sessions there. For a user token, another user's session answers exactly as a missing one does.
+/// </summary>
+public sealed class Caller(KeyScope scope, string? tenant, string? userId)
+{
+    public KeyScope Scope => scope;
+
+    public string? Tenant => tenant;
+
+    /// <summary>The user of a user token; null for a tenant's backend.</summary>
+    public string? UserId => userId;
+
+    public static ValueTask<Caller> BindAsync(HttpContext context)
+    {
+        var principal = context.User;
+        var tenant = principal.FindFirstValue(CallerClaims.Tenant);
+        var services = context.RequestServices;
+        var keyPrefix = tenant is null ? null : services.GetRequiredService<TenantDirectory>().Find(tenant)?.KeyPrefix
+            ?? throw new InvalidOperationException($"The authenticated tenant '{tenant}' is not configured.");
+        var isUser = principal.HasClaim(CallerClaims.Scope, CallerClaims.UserScope);
+        var scope = services.GetRequiredService<KeyScopes>().For(keyPrefix);
+        return ValueTask.FromResult(new Caller(scope, tenant, isUser ? principal.FindFirstValue(CallerClaims.User) : null));
+    }
+
+    public GrainReference<ISessionGrain> Session(IGrainFactory grains, string sessionId) =>
+        grains.GetGrain<ISessionGrain>(scope.GrainKey(sessionId));
+
+    /// <summary>One turn of the session's grain, after checking (in that turn) that a user token's user owns it.</summary>
+    public Task<T> OnSessionAsync<T>(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task<T>> call, CancellationToken ct) =>
+        Session(grains, sessionId).CallAsync(async grain =>
+        {
+            if (userId is not null && (await grain.GetInfoAsync(ct)).UserId != userId) throw new SessionNotFoundException(sessionId);
+            return await call(grain);
+        });
+
+    /// <summary>A user token may act only for its own user: another one is answered as an unknown user.</summary>
+    public void RequireSelf(string requestedUserId)
+    {
+        if (userId is not null && requestedUserId != userId)
+        {
+            throw new ApiProblemException(StatusCodes.Status404NotFound, "userId", $"No user '{requestedUserId}' is known here.");
+        }
+    }
+
+    /// <summary>A user token's sessions get generated ids: were it to choose one, "taken" would tell it that some
+    /// other user's session exists.</summary>
+    public void RefuseChosenSessionId(bool chosen)
+    {
+        if (userId is not null && chosen)
+        {
+            throw new ApiProblemException(StatusCodes.Status403Forbidden, "sessionId", "A user token cannot choose a session id; omit it and one is generated.");
+        }
+    }
+
+    /// <summary>The owner a request may name: a user token's own user (taken as given when the body names none).</summary>
+    public string? Owner(string? requestedUserId)
+    {
+        if (userId is null) return requestedUserId;
+        if (requestedUserId is not null && requestedUserId != userId)
+        {
+            throw new ApiProblemException(StatusCodes.Status403Forbidden, "userId", "A user token may only act for its own user.");
+        }
+        return userId;
+    }
+}
