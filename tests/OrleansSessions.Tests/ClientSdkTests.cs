@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
@@ -7,6 +8,29 @@ namespace OrleansSessions.Tests;
 /// <summary>The .NET client, registered through DI, against a silo started by the test.</summary>
 public sealed class ClientSdkTests
 {
+    [Fact]
+    public async Task A_backend_mints_a_user_token_and_a_client_holding_it_reaches_only_that_users_sessions()
+    {
+        await using var silo = await SiloClient.StartAsync();
+        await silo.Client.CreateSessionAsync(new CreateSessionRequest("alice", "alice-1"));
+        await silo.Client.CreateSessionAsync(new CreateSessionRequest("bob", "bob-1"));
+        var token = await silo.Client.CreateUserTokenAsync("alice", TimeSpan.FromMinutes(30));
+
+        var services = new ServiceCollection();
+        services.AddSessionsClient(silo.Silo.Server.BaseAddress).ConfigurePrimaryHttpMessageHandler(() => silo.Silo.Server.CreateHandler())
+            .WithUserToken(token.Token);
+        await using var provider = services.BuildServiceProvider();
+        var alice = provider.GetRequiredService<SessionsClient>();
+
+        Assert.Equal(("alice", "Bearer"), (token.UserId, token.TokenType));
+        Assert.InRange(token.ExpiresAt - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30.1));
+        await alice.AppendItemsAsync("alice-1", new AppendItemsCommand([Items.Message("hello")]));
+        Assert.Single((await alice.GetItemsAsync("alice-1")).Items);
+        Assert.Equal(["alice-1"], (await alice.ListSessionsAsync("alice")).Sessions.Select(s => s.SessionId));
+        await Assert.ThrowsAsync<SessionsNotFoundException>(() => alice.GetItemsAsync("bob-1"));
+        await Assert.ThrowsAsync<SessionsAccessDeniedException>(() => alice.CreateUserTokenAsync("alice")); // tenant keys only
+    }
+
     [Fact]
     public async Task The_client_creates_appends_reads_pops_clears_lists_and_deletes()
     {

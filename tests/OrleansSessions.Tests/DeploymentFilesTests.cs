@@ -89,4 +89,29 @@ public sealed class DeploymentFilesTests
         Assert.Equal(1, await HealthProbe.RunAsync(server.Url(503)));
         Assert.Equal(1, await HealthProbe.RunAsync($"http://127.0.0.1:{TestRedisServer.FreePort()}/health/ready")); // nothing listens
     }
+
+    [Fact]
+    public async Task The_compose_silos_start_with_their_credentials_and_the_documented_demo_keys_work()
+    {
+        var environment = Map(Map(Map(Compose(), "services"), "silo1"), "environment");
+        var settings = environment.Children
+            .Where(e => ((YamlScalarNode)e.Key).Value!.StartsWith("Auth__", StringComparison.Ordinal))
+            .ToDictionary(e => ((YamlScalarNode)e.Key).Value!.Replace("__", ":"), e => ((YamlScalarNode)e.Value).Value);
+        Assert.Contains("Auth:Tenants:demo:KeyHashes:0", settings.Keys);
+        settings["Redis:ConnectionString"] = (await TestRedisServer.GetAsync()).ConnectionString;
+        settings["Sessions:KeyPrefix"] = "t" + Guid.NewGuid().ToString("N")[..12];
+        await using var silo = new SiloFactory(settings);
+        var http = silo.CreateAnonymousClient();
+
+        using var asTenant = new HttpRequestMessage(HttpMethod.Post, "/v1/sessions/chat-1/items")
+        {
+            Content = new StringContent("""{"userId":"alice","items":[{"role":"user","content":"Hi"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        asTenant.Headers.Add("X-Api-Key", "osk_demo_tenant_key_change_me");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.SendAsync(asTenant)).StatusCode);
+        using var asAdmin = new HttpRequestMessage(HttpMethod.Get, "/v1/cluster");
+        asAdmin.Headers.Add("X-Api-Key", "osk_demo_admin_key_change_me");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.SendAsync(asAdmin)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/v1/sessions/chat-1")).StatusCode);
+    }
 }

@@ -1,11 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
 
-/// <summary>The default with no Redis configured: the silo runs its own Garnet, and sessions survive a restart.</summary>
+/// <summary>The default with no Redis configured: the silo runs its own Garnet with auth off (and says so), and
+/// sessions survive a restart.</summary>
 public sealed class EmbeddedStoreTests
 {
     [Fact]
@@ -20,13 +23,16 @@ public sealed class EmbeddedStoreTests
         };
         try
         {
+            var logs = new CapturedLogs();
             await using (var first = new SiloFactory(settings))
             {
-                var http = first.CreateClient();
+                // The development default: no credentials needed, and the silo says so.
+                var http = first.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs))).CreateClient();
                 var appended = await http.PostAsJsonAsync("/v1/sessions/durable/items",
                     new { items = new[] { new { role = "user", content = "remember me" } }, userId = "nora" });
                 Assert.Equal(HttpStatusCode.OK, appended.StatusCode);
             }
+            Assert.Contains(logs.Lines, l => l.StartsWith("Warning: AUTH IS OFF", StringComparison.Ordinal));
             Assert.NotEmpty(Directory.EnumerateFiles(dataDirectory, "*", SearchOption.AllDirectories));
 
             await using var second = new SiloFactory(settings);

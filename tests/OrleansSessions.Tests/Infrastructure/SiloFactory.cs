@@ -13,7 +13,7 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
     public SiloFactory(Dictionary<string, string?> settings)
     {
         _settings = new(settings);
-        if (settings.ContainsKey("Redis:ConnectionString") && !settings.Keys.Any(k => k.StartsWith("Auth:", StringComparison.Ordinal)))
+        if (!string.IsNullOrEmpty(settings.GetValueOrDefault("Redis:ConnectionString")) && !settings.Keys.Any(k => k.StartsWith("Auth:", StringComparison.Ordinal)))
         {
             foreach (var (key, value) in TestAuth.Settings(settings.GetValueOrDefault("Sessions:KeyPrefix"))) _settings[key] = value;
         }
