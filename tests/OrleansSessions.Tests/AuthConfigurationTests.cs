@@ -35,9 +35,9 @@ public sealed class AuthConfigurationTests
         });
         var tenant = silo.CreateClient();
         var alice = silo.CreateAnonymousClient();
-        alice.DefaultRequestHeaders.Authorization = new("Bearer", await MintAsync(tenant, "alice"));
+        alice.DefaultRequestHeaders.Authorization = new("Bearer", await TestAuth.MintUserTokenAsync(tenant, "alice"));
         var bob = silo.CreateAnonymousClient();
-        bob.DefaultRequestHeaders.Authorization = new("Bearer", await MintAsync(tenant, "bob"));
+        bob.DefaultRequestHeaders.Authorization = new("Bearer", await TestAuth.MintUserTokenAsync(tenant, "bob"));
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++) statuses.Add((await alice.GetAsync("/v1/users/alice/sessions")).StatusCode);
@@ -90,11 +90,5 @@ public sealed class AuthConfigurationTests
         Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "Retry-After in seconds");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(429, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetInt32());
-    }
-
-    private static async Task<string> MintAsync(HttpClient tenant, string userId)
-    {
-        var response = await tenant.PostAsync("/v1/tokens", new StringContent($$"""{"userId":"{{userId}}"}""", Encoding.UTF8, "application/json"));
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
     }
 }

@@ -23,7 +23,7 @@ public sealed class SecurityIsolationTests(ITestOutputHelper output)
         await using var silo = await SiloFactory.OnTestServerAsync();
         var tenant = silo.CreateClient();
         await SeedAsync(tenant);
-        var bobToken = await MintAsync(tenant, "bob");
+        var bobToken = await TestAuth.MintUserTokenAsync(tenant, "bob");
         using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync((await TestRedisServer.GetAsync()).ConnectionString);
         var before = await StoreDigest.TakeAsync(redis, silo.Setting("Sessions:KeyPrefix")!);
 
@@ -115,7 +115,7 @@ public sealed class SecurityIsolationTests(ITestOutputHelper output)
         output.WriteLine($"{routes.Count} routes, {checkedRequests} refused requests checked");
 
         // The controls: alice's own token and the tenant's key do reach her data; the admin key reaches only the cluster.
-        var aliceToken = await MintAsync(tenant, "alice");
+        var aliceToken = await TestAuth.MintUserTokenAsync(tenant, "alice");
         using var own = await SendAsync(http, "GET", "/v1/sessions/{sessionId}/items", AliceSession, r => r.Headers.Authorization = new("Bearer", aliceToken));
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         Assert.Contains(Secret, await own.Content.ReadAsStringAsync());
@@ -131,7 +131,7 @@ public sealed class SecurityIsolationTests(ITestOutputHelper output)
         await using var silo = await SiloFactory.OnTestServerAsync();
         var tenant = silo.CreateClient();
         await SeedAsync(tenant);
-        var token = await MintAsync(tenant, "alice");
+        var token = await TestAuth.MintUserTokenAsync(tenant, "alice");
         var alice = silo.CreateAnonymousClient();
         alice.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
@@ -156,7 +156,7 @@ public sealed class SecurityIsolationTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
         using var bobStream = await silo.CreateAnonymousClient().GetAsync(
-            $"/v1/sessions/{AliceSession}/events?access_token={Uri.EscapeDataString(await MintAsync(tenant, "bob"))}", HttpCompletionOption.ResponseHeadersRead);
+            $"/v1/sessions/{AliceSession}/events?access_token={Uri.EscapeDataString(await TestAuth.MintUserTokenAsync(tenant, "bob"))}", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.NotFound, bobStream.StatusCode);
 
         // The token's lifetime is what was asked for, within the configured maximum.
@@ -173,13 +173,6 @@ public sealed class SecurityIsolationTests(ITestOutputHelper output)
             Json($$"""{"items":[{"role":"user","content":"{{Secret}} 1"},{"role":"assistant","content":"{{Secret}} 2"}]}"""))).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await tenant.PutAsync($"/v1/sessions/{AliceSession}/data/secret", Json($"\"{Secret}\""))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await tenant.PostAsync("/v1/sessions", Json("""{"userId":"bob","sessionId":"bob-chat"}"""))).StatusCode);
-    }
-
-    private static async Task<string> MintAsync(HttpClient tenant, string userId)
-    {
-        var response = await tenant.PostAsync("/v1/tokens", Json($$"""{"userId":"{{userId}}"}"""));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string method, string pattern, string sessionId, Action<HttpRequestMessage> sign)

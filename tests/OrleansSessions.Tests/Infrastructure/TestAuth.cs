@@ -30,4 +30,12 @@ public static class TestAuth
         }
         return settings;
     }
+
+    /// <summary>A user token from <c>POST /v1/tokens</c>, minted with the tenant key <paramref name="tenant"/> sends.</summary>
+    public static async Task<string> MintUserTokenAsync(HttpClient tenant, string userId)
+    {
+        var response = await tenant.PostAsync("/v1/tokens", new StringContent($$"""{"userId":"{{userId}}"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+    }
 }
