@@ -38,6 +38,15 @@ public sealed class SessionsClient(HttpClient http)
     public Task<AppendResult> AppendItemsAsync(string sessionId, AppendItemsCommand request, CancellationToken cancellationToken = default) =>
         SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/items", request, cancellationToken);
 
+    /// <summary>The Agents SDK's history transaction: appends, or replaces the newest items if they still equal the
+    /// expected suffix (else <see cref="SessionsConflictException"/> naming <c>expectedSuffix</c>), once per operation id.</summary>
+    public Task<AppendResult> ApplyHistoryTransactionAsync(string sessionId, HistoryTransactionRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/history/transactions", request, cancellationToken);
+
+    /// <summary>Replaces the whole history in one step (compaction); with an operation id, once.</summary>
+    public Task<AppendResult> ReplaceItemsAsync(string sessionId, ReplaceItemsRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<AppendResult>(HttpMethod.Put, Session(sessionId) + "/items", request, cancellationToken);
+
     /// <summary>Removes and returns the newest item, or null when the session has none.</summary>
     public Task<StoredItem?> PopItemAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<StoredItem?>(HttpMethod.Post, Session(sessionId) + "/items/pop", null, cancellationToken);

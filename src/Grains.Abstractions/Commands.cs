@@ -24,3 +24,15 @@ public sealed record AppendItemsCommand(
 /// <paramref name="RefreshTtl"/> restarts the session's TTL (a sliding TTL that reads keep alive).</summary>
 public sealed record ItemsQuery(
     int? Limit = null, long? AfterSeq = null, string? Role = null, bool SafeStart = false, bool RefreshTtl = false);
+
+/// <summary>
+/// An atomic, idempotent change of the newest items (the Agents SDK's history transactions and compaction):
+/// <paramref name="ExpectedSuffix"/> null appends <paramref name="Items"/>; a list must equal (structurally) the
+/// newest items, which <paramref name="Items"/> then replace; <paramref name="ReplaceAll"/> replaces every item.
+/// With an <paramref name="OperationId"/> the change is made once: a repeat answers as the first time did.
+/// </summary>
+public sealed record HistoryChangeCommand(
+    IReadOnlyList<JsonElement> Items,
+    string? OperationId = null,
+    IReadOnlyList<JsonElement>? ExpectedSuffix = null,
+    bool ReplaceAll = false);

@@ -20,6 +20,12 @@ public interface ISessionGrain : IGrainWithStringKey
     /// error, as from <see cref="AppendAsync"/>. Called through the runtime's batched calls.</summary>
     Task AppendBatchAsync(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> appends);
 
+    /// <summary>Appends or replaces the newest items as one atomic, idempotent step; returns the seqs of the new items.</summary>
+    /// <exception cref="SessionNotFoundException">no such session.</exception>
+    /// <exception cref="OperationIdConflictException">the operation id was used for another change.</exception>
+    /// <exception cref="HistoryPreconditionFailedException">the newest items are not the expected suffix.</exception>
+    Task<AppendResult> ChangeHistoryAsync(HistoryChangeCommand command, CancellationToken cancellationToken);
+
     /// <exception cref="SessionNotFoundException">no such session.</exception>
     Task<ItemsPage> ReadAsync(ItemsQuery query, CancellationToken cancellationToken);
 

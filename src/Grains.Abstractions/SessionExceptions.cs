@@ -17,3 +17,9 @@ public sealed class OperationIdConflictException(string operationId)
 {
     public string OperationId { get; } = operationId;
 }
+
+public sealed class HistoryPreconditionFailedException(string sessionId)
+    : Exception($"The newest items of session '{sessionId}' are not the expected suffix; nothing was changed.")
+{
+    public string SessionId { get; } = sessionId;
+}

@@ -41,6 +41,20 @@ public sealed record CreateUserTokenRequest(string UserId, int? TtlSeconds = nul
 /// <summary>A user-scoped token: send it as "Authorization: Bearer {Token}" until <paramref name="ExpiresAt"/>.</summary>
 public sealed record UserToken(string Token, string TokenType, string UserId, DateTimeOffset ExpiresAt);
 
+/// <summary>HTTP body of <c>PUT /v1/sessions/{sessionId}/items</c>: the whole new history (compaction).</summary>
+public sealed record ReplaceItemsRequest(IReadOnlyList<JsonElement> Items, string? OperationId = null);
+
+/// <summary>HTTP body of <c>POST /v1/sessions/{sessionId}/history/transactions</c>, as the Agents SDK's
+/// <c>applyHistoryTransaction</c> takes it.</summary>
+public sealed record HistoryTransactionRequest(string OperationId, HistoryTransaction Transaction);
+
+/// <summary><c>{type: "append_items", items}</c> or <c>{type: "replace_suffix", expectedSuffix, replacement}</c>.</summary>
+public sealed record HistoryTransaction(
+    string Type,
+    IReadOnlyList<JsonElement>? Items = null,
+    IReadOnlyList<JsonElement>? ExpectedSuffix = null,
+    IReadOnlyList<JsonElement>? Replacement = null);
+
 /// <summary>HTTP body of <c>PUT /v1/sessions/{sessionId}/agent</c>.</summary>
 public sealed record TrackAgentRequest(string Agent);
 

@@ -87,6 +87,46 @@ public sealed class SessionGrain(
         _ => new AppendResult(outcome.FirstSeq, outcome.LastSeq, (int)(outcome.LastSeq - outcome.FirstSeq + 1)),
     };
 
+    /// <summary>For a suffix precondition, the newest items are compared here (structurally) and the script then
+    /// replaces them only if the session's version is still the one they were read at; another silo's change in
+    /// between makes it read and compare again.</summary>
+    public async Task<AppendResult> ChangeHistoryAsync(HistoryChangeCommand command, CancellationToken cancellationToken)
+    {
+        var texts = command.Items.Select(i => i.GetRawText()).ToList();
+        var expected = command.ExpectedSuffix ?? [];
+        var kind = command.ReplaceAll ? "replace_all" : command.ExpectedSuffix is null ? "append_items" : $"replace_suffix:{expected.Count}";
+        var fingerprintTexts = expected.Concat(command.Items).Select(CanonicalJson.Write).ToList();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long? expectedVersion = null;
+            if (command.ExpectedSuffix is not null)
+            {
+                var newest = await items.ReadAsync(new ItemsQuery(Limit: expected.Count));
+                var matches = newest.Items.Count == expected.Count
+                    && newest.Items.Select(i => i.Item).Zip(expected).All(pair => JsonElement.DeepEquals(pair.First, pair.Second));
+                expectedVersion = matches ? newest.Version : -1;
+            }
+            var remove = command.ReplaceAll ? -1 : expected.Count;
+            var outcome = await store.ReplaceAsync(sessionId, command.OperationId, kind, fingerprintTexts, expectedVersion, remove, texts);
+            switch (outcome.Status)
+            {
+                case ReplaceStatus.Stale:
+                    continue;
+                case ReplaceStatus.Missing:
+                    throw new SessionNotFoundException(sessionId);
+                case ReplaceStatus.Conflict:
+                    throw new OperationIdConflictException(command.OperationId!);
+                case ReplaceStatus.Mismatch:
+                    throw new HistoryPreconditionFailedException(sessionId);
+                case ReplaceStatus.Replaced:
+                    await userIndex.TouchAsync(outcome.Owner!, sessionId);
+                    break;
+            }
+            return new AppendResult(outcome.FirstSeq, outcome.LastSeq, (int)(outcome.LastSeq - outcome.FirstSeq + 1));
+        }
+    }
+
     public Task<ItemsPage> ReadAsync(ItemsQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

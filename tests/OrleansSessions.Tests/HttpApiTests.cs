@@ -104,7 +104,8 @@ public sealed class HttpApiTests
             ("/v1/sessions/{sessionId}/data/{key}", "get"), ("/v1/sessions/{sessionId}/data/{key}", "put"),
             ("/v1/sessions/{sessionId}/data/{key}", "patch"), ("/v1/sessions/{sessionId}/data/{key}", "delete"),
             ("/v1/sessions/{sessionId}/events", "get"), ("/v1/cluster", "get"),
-            ("/v1/users/{userId}/sessions", "get"), ("/v1/users/{userId}", "delete"),
+            ("/v1/users/{userId}/sessions", "get"), ("/v1/users/{userId}", "delete"), ("/v1/tokens", "post"),
+            ("/v1/sessions/{sessionId}/items", "put"), ("/v1/sessions/{sessionId}/history/transactions", "post"),
             ("/health/live", "get"), ("/health/ready", "get"),
         })
         {

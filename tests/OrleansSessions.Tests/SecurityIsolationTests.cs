@@ -33,7 +33,7 @@ public sealed class SecurityIsolationTests(ITestOutputHelper output)
             // The other tenant's create makes "alice-chat" in its own key space; it runs last so it cannot mask the rest.
             .OrderBy(r => r is ("POST", "/v1/sessions"))
             .ToList();
-        Assert.True(routes.Count >= 17, $"found {routes.Count} routes");
+        Assert.True(routes.Count >= 20, $"found {routes.Count} routes");
 
         var unauthenticated = new (string Name, Action<HttpRequestMessage> Sign)[]
         {
@@ -185,6 +185,9 @@ public sealed class SecurityIsolationTests(ITestOutputHelper output)
             ("POST", "/v1/tokens") => """{"userId":"alice"}""",
             ("POST", "/v1/sessions/{sessionId}/items") => """{"items":[{"role":"user","content":"intruder"}]}""",
             ("PUT", "/v1/sessions/{sessionId}/agent") => """{"agent":"intruder"}""",
+            ("PUT", "/v1/sessions/{sessionId}/items") => """{"items":[{"role":"user","content":"intruder"}]}""",
+            ("POST", "/v1/sessions/{sessionId}/history/transactions") =>
+                """{"operationId":"intruder","transaction":{"type":"append_items","items":[{"role":"user","content":"intruder"}]}}""",
             ("PUT", _) => """{"intruder":true}""",
             ("PATCH", _) => """{"path":["intruder"],"value":1}""",
             _ => null,

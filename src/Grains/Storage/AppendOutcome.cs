@@ -6,3 +6,9 @@ public enum AppendStatus { NotOwner, Conflict, Replayed, Appended }
 /// time of the append and the session's version after it, for an append only.</summary>
 public sealed record AppendOutcome(
     AppendStatus Status, long FirstSeq = 0, long LastSeq = 0, string? Owner = null, long AppendedAtMs = 0, long Version = 0);
+
+public enum ReplaceStatus { Missing, Conflict, Stale, Mismatch, Replayed, Replaced }
+
+/// <summary>What the replace script did; the seqs of the new items for a replacement and a replay, and the owner
+/// for a replacement.</summary>
+public sealed record ReplaceOutcome(ReplaceStatus Status, long FirstSeq = 0, long LastSeq = 0, string? Owner = null);

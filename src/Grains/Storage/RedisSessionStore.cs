@@ -103,6 +103,35 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         };
     }
 
+    /// <param name="expectedVersion">The version the session must still have; null for any; -1 when the caller
+    /// found the precondition false (only a replay of the operation id may then succeed).</param>
+    /// <param name="remove">How many of the newest items go; -1 for all.</param>
+    /// <param name="fingerprintTexts">What the operation id is bound to (canonical JSON of the whole change).</param>
+    public async Task<ReplaceOutcome> ReplaceAsync(string sessionId, string? operationId, string kind,
+        IReadOnlyList<string> fingerprintTexts, long? expectedVersion, int remove, IReadOnlyList<string> itemTexts)
+    {
+        var owner = Owner(sessionId);
+        var args = new List<RedisValue>(5 + itemTexts.Count)
+        {
+            operationId ?? "",
+            operationId is null ? "" : ItemFingerprint.Compute(kind, null, fingerprintTexts, cipher.FingerprintKey(owner)),
+            expectedVersion switch { null => "", -1 => "x", { } v => v.ToString(CultureInfo.InvariantCulture) },
+            remove,
+            itemTexts.Count,
+        };
+        foreach (var text in itemTexts) args.Add(cipher.Protect(owner, text));
+        var reply = await RunAsync(SessionScripts.Replace, sessionId, [.. args]);
+        return Status(reply) switch
+        {
+            "missing" => new ReplaceOutcome(ReplaceStatus.Missing),
+            "conflict" => new ReplaceOutcome(ReplaceStatus.Conflict),
+            "stale" => new ReplaceOutcome(ReplaceStatus.Stale),
+            "mismatch" => new ReplaceOutcome(ReplaceStatus.Mismatch),
+            "replayed" => new ReplaceOutcome(ReplaceStatus.Replayed, (long)reply[1], (long)reply[2]),
+            _ => new ReplaceOutcome(ReplaceStatus.Replaced, (long)reply[1], (long)reply[2], (string)reply[4]!),
+        };
+    }
+
     /// <returns>The version after the clear, or null when the session is missing.</returns>
     public async Task<long?> ClearAsync(string sessionId, bool resetAgents)
     {

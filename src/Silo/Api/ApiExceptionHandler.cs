@@ -38,6 +38,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         SessionNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message, "sessionId"),
         SessionAlreadyExistsException exists => Problem(StatusCodes.Status409Conflict, "Conflict", exists.Message, "sessionId"),
         OperationIdConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message, "operationId"),
+        HistoryPreconditionFailedException mismatch => Problem(StatusCodes.Status409Conflict, "Conflict", mismatch.Message, "expectedSuffix"),
         BadHttpRequestException bad => Problem(bad.StatusCode, Titles(bad.StatusCode), bad.Message, "request"),
         SiloStoppingException stopping => Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", stopping.Message, null),
         RedisConnectionException or RedisTimeoutException or TimeoutException =>

@@ -40,6 +40,22 @@ public static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
+        sessions.MapPut("/{sessionId}/items", ReplaceItemsAsync)
+            .Accepts<ReplaceItemsRequest>("application/json")
+            .Produces<AppendResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        sessions.MapPost("/{sessionId}/history/transactions", ApplyHistoryTransactionAsync)
+            .Accepts<HistoryTransactionRequest>("application/json")
+            .Produces<AppendResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
         sessions.MapPost("/{sessionId}/items/pop", PopItemAsync)
             .Produces<StoredItem>()
             .Produces(StatusCodes.Status204NoContent)
@@ -100,6 +116,24 @@ public static class SessionEndpoints
         // id from another user's); the script checks the owner again, atomically with the append.
         if (caller.UserId is not null) await caller.OnSessionAsync(grains, sessionId, g => g.GetInfoAsync(ct), ct);
         return Results.Ok(await caller.Session(grains, sessionId).AppendAsync(command, ct));
+    }
+
+    private static async Task<IResult> ReplaceItemsAsync(
+        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        rules.Id("sessionId", sessionId);
+        using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
+        var command = parse.ReplaceItems(body.RootElement);
+        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.ChangeHistoryAsync(command, ct), ct));
+    }
+
+    private static async Task<IResult> ApplyHistoryTransactionAsync(
+        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        rules.Id("sessionId", sessionId);
+        using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
+        var command = parse.HistoryTransaction(body.RootElement);
+        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.ChangeHistoryAsync(command, ct), ct));
     }
 
     private static async Task<IResult> PopItemAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)

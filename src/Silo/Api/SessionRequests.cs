@@ -31,20 +31,55 @@ public sealed class SessionRequests(InputRules rules)
 
     public AppendItemsCommand Append(JsonElement body)
     {
-        if (JsonFields.Optional(body, "items") is not { ValueKind: JsonValueKind.Array } array)
+        var items = Items(body, "items", minimum: 1);
+        var operationId = JsonFields.OptionalString(body, "operationId") is { } op ? rules.Id("operationId", op) : null;
+        var agent = JsonFields.OptionalString(body, "agent") is { } a ? rules.Text("agent", a, Limits.MaxNameLength) : null;
+        var userId = JsonFields.OptionalString(body, "userId") is { } u ? rules.Id("userId", u) : null;
+        var tokens = JsonFields.OptionalWholeNumber(body, "tokens", 0, 1_000_000_000);
+        var ttlSeconds = (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
+        return new AppendItemsCommand(items, operationId, agent, userId, tokens, ttlSeconds);
+    }
+
+    /// <summary>The body of <c>POST /v1/sessions/{sessionId}/history/transactions</c>: the Agents SDK's
+    /// <c>{operationId, transaction: {type: "append_items", items} | {type: "replace_suffix", expectedSuffix, replacement}}</c>.</summary>
+    public HistoryChangeCommand HistoryTransaction(JsonElement body)
+    {
+        var operationId = rules.Id("operationId", JsonFields.OptionalString(body, "operationId"));
+        if (JsonFields.Optional(body, "transaction") is not { ValueKind: JsonValueKind.Object } transaction)
         {
-            throw ApiProblemException.BadRequest("items", "items is required and must be an array of JSON objects.");
+            throw ApiProblemException.BadRequest("transaction", "transaction is required and must be a JSON object.");
+        }
+        return JsonFields.OptionalString(transaction, "type") switch
+        {
+            "append_items" => new HistoryChangeCommand(Items(transaction, "items", minimum: 0), operationId),
+            "replace_suffix" => new HistoryChangeCommand(
+                Items(transaction, "replacement", minimum: 0), operationId, Items(transaction, "expectedSuffix", minimum: 0)),
+            _ => throw ApiProblemException.BadRequest("transaction.type", "transaction.type must be append_items or replace_suffix."),
+        };
+    }
+
+    /// <summary>The body of <c>PUT /v1/sessions/{sessionId}/items</c>: <c>{items, operationId?}</c>, the whole new history.</summary>
+    public HistoryChangeCommand ReplaceItems(JsonElement body) =>
+        new(Items(body, "items", minimum: 0),
+            JsonFields.OptionalString(body, "operationId") is { } op ? rules.Id("operationId", op) : null,
+            ReplaceAll: true);
+
+    private List<JsonElement> Items(JsonElement body, string name, int minimum)
+    {
+        if (JsonFields.Optional(body, name) is not { ValueKind: JsonValueKind.Array } array)
+        {
+            throw ApiProblemException.BadRequest(name, $"{name} is required and must be an array of JSON objects.");
         }
         var count = array.GetArrayLength();
-        if (count < 1 || count > Limits.MaxItemsPerBatch)
+        if (count < minimum || count > Limits.MaxItemsPerBatch)
         {
-            throw ApiProblemException.BadRequest("items", $"items must hold from 1 to {Limits.MaxItemsPerBatch} items.", Limits.MaxItemsPerBatch);
+            throw ApiProblemException.BadRequest(name, $"{name} must hold from {minimum} to {Limits.MaxItemsPerBatch} items.", Limits.MaxItemsPerBatch);
         }
 
         var items = new List<JsonElement>(count);
         foreach (var item in array.EnumerateArray())
         {
-            var field = $"items[{items.Count}]";
+            var field = $"{name}[{items.Count}]";
             if (item.ValueKind != JsonValueKind.Object) throw ApiProblemException.BadRequest(field, $"{field} must be a JSON object.");
             if (InputRules.Utf8Bytes(item) > Limits.MaxItemBytes)
             {
@@ -52,13 +87,7 @@ public sealed class SessionRequests(InputRules rules)
             }
             items.Add(item.Clone());
         }
-
-        var operationId = JsonFields.OptionalString(body, "operationId") is { } op ? rules.Id("operationId", op) : null;
-        var agent = JsonFields.OptionalString(body, "agent") is { } a ? rules.Text("agent", a, Limits.MaxNameLength) : null;
-        var userId = JsonFields.OptionalString(body, "userId") is { } u ? rules.Id("userId", u) : null;
-        var tokens = JsonFields.OptionalWholeNumber(body, "tokens", 0, 1_000_000_000);
-        var ttlSeconds = (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
-        return new AppendItemsCommand(items, operationId, agent, userId, tokens, ttlSeconds);
+        return items;
     }
 
     public string TrackAgent(JsonElement body) =>
