@@ -1,0 +1,198 @@
+import { SessionsApiError } from './errors.js';
+import { readEvents } from './events.js';
+import type {
+  AppendItemsRequest, AppendResult, CreateSessionRequest, HistoryTransaction, ItemsPage, ItemsQuery, JsonObject, Problem,
+  SessionEvent, SessionInfo, SessionListPage, StoredItem, UserToken,
+} from './types.js';
+
+export interface SessionsClientOptions {
+  /** Where the silo (or its load balancer) listens, e.g. "https://sessions.example". */
+  baseUrl: string;
+  /** A tenant's API key: for servers only (browsers are refused it by CORS). */
+  apiKey?: string;
+  /** A user token from {@link SessionsClient.createUserToken}, or a function that returns a fresh one. */
+  token?: string | (() => string | Promise<string>);
+  /** Another fetch (tests, instrumentation); the global one by default. */
+  fetch?: typeof fetch;
+}
+
+/** The silo's HTTP API v1. Errors arrive as {@link SessionsApiError}. */
+export class SessionsClient {
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: SessionsClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  createSession(request: CreateSessionRequest): Promise<SessionInfo> {
+    return this.send('POST', '/v1/sessions', request);
+  }
+
+  getSession(sessionId: string): Promise<SessionInfo> {
+    return this.send('GET', session(sessionId));
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.send('DELETE', session(sessionId));
+  }
+
+  /** Without afterSeq: the newest `limit` items (all when omitted), oldest first; with it, the items after that seq. */
+  getItems<TItem = JsonObject>(sessionId: string, query: ItemsQuery = {}): Promise<ItemsPage<TItem>> {
+    return this.send('GET', session(sessionId) + '/items' + queryString({
+      limit: query.limit, afterSeq: query.afterSeq, role: query.role,
+      safeStart: query.safeStart ? 'true' : undefined, refreshTtl: query.refreshTtl ? 'true' : undefined,
+    }));
+  }
+
+  /** Appends a batch atomically; with an operationId a retry is stored once. */
+  appendItems<TItem = JsonObject>(sessionId: string, request: AppendItemsRequest<TItem>): Promise<AppendResult> {
+    return this.send('POST', session(sessionId) + '/items', request);
+  }
+
+  /** Replaces the whole history in one step (compaction). */
+  replaceItems<TItem = JsonObject>(sessionId: string, items: TItem[], operationId?: string): Promise<AppendResult> {
+    return this.send('PUT', session(sessionId) + '/items', { items, operationId });
+  }
+
+  /** The Agents SDK's history transaction, run as one script: once per operation id; a suffix that no longer
+   * matches fails (409, field "expectedSuffix") and changes nothing. */
+  applyHistoryTransaction<TItem = JsonObject>(sessionId: string, operationId: string, transaction: HistoryTransaction<TItem>): Promise<AppendResult> {
+    return this.send('POST', session(sessionId) + '/history/transactions', { operationId, transaction });
+  }
+
+  /** Removes and returns the newest item; undefined when there is none. */
+  popItem<TItem = JsonObject>(sessionId: string): Promise<StoredItem<TItem> | undefined> {
+    return this.send('POST', session(sessionId) + '/items/pop');
+  }
+
+  async clearItems(sessionId: string, options: { resetAgents?: boolean } = {}): Promise<void> {
+    await this.send('DELETE', session(sessionId) + '/items' + queryString({ resetAgents: options.resetAgents ? 'true' : undefined }));
+  }
+
+  trackAgent(sessionId: string, agent: string): Promise<SessionInfo> {
+    return this.send('PUT', session(sessionId) + '/agent', { agent });
+  }
+
+  getAllData(sessionId: string): Promise<Record<string, unknown>> {
+    return this.send('GET', session(sessionId) + '/data');
+  }
+
+  /** The value under `key`; undefined when there is none. */
+  async getData<T = unknown>(sessionId: string, key: string): Promise<T | undefined> {
+    try {
+      return await this.send<T>('GET', data(sessionId, key));
+    } catch (error) {
+      if (error instanceof SessionsApiError && error.status === 404 && error.field === 'key') return undefined;
+      throw error;
+    }
+  }
+
+  async setData(sessionId: string, key: string, value: unknown): Promise<void> {
+    await this.send('PUT', data(sessionId, key), value === undefined ? null : value);
+  }
+
+  /** Sets one nested path inside the value under `key` (objects made on the way); returns the whole new value. */
+  updateData<T = unknown>(sessionId: string, key: string, path: string[], value: unknown): Promise<T> {
+    return this.send('PATCH', data(sessionId, key), { path, value });
+  }
+
+  async deleteData(sessionId: string, key: string): Promise<void> {
+    await this.send('DELETE', data(sessionId, key));
+  }
+
+  /** One page of a user's sessions, most recently active first. */
+  listSessions(userId: string, options: { limit?: number; cursor?: string } = {}): Promise<SessionListPage> {
+    return this.send('GET', `/v1/users/${encodeURIComponent(userId)}/sessions` + queryString(options));
+  }
+
+  /** Every session of the user, page after page. */
+  async *listAllSessions(userId: string, pageSize = 100): AsyncGenerator<SessionInfo> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.listSessions(userId, { limit: pageSize, cursor });
+      yield* page.sessions;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    await this.send('DELETE', `/v1/users/${encodeURIComponent(userId)}`);
+  }
+
+  /** With a tenant's API key: a short-lived token for one user, for that user's browser to hold. */
+  createUserToken(userId: string, ttlSeconds?: number): Promise<UserToken> {
+    return this.send('POST', '/v1/tokens', { userId, ttlSeconds });
+  }
+
+  /**
+   * The session's changes as they happen, on any silo, each once and in order. Resumes after `lastEventId` (an
+   * event's id); without it, starts at the next change. A dropped connection is re-opened from the last event.
+   * Ends after a "deleted" event or when `signal` aborts.
+   */
+  streamEvents<TItem = JsonObject>(sessionId: string, options: { lastEventId?: string; signal?: AbortSignal } = {}): AsyncGenerator<SessionEvent<TItem>> {
+    return readEvents<TItem>({
+      open: async (lastEventId, signal) => {
+        const headers = await this.headers();
+        headers.set('Accept', 'text/event-stream');
+        if (lastEventId) headers.set('Last-Event-ID', lastEventId);
+        const response = await this.fetch(this.baseUrl + session(sessionId) + '/events', { headers, signal });
+        if (!response.ok) throw await apiError(response);
+        return response;
+      },
+      lastEventId: options.lastEventId,
+      signal: options.signal,
+    });
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers = await this.headers();
+    if (body !== undefined) headers.set('Content-Type', 'application/json');
+    const response = await this.fetch(this.baseUrl + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw await apiError(response);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text.length === 0 ? undefined : JSON.parse(text)) as T;
+  }
+
+  private async headers(): Promise<Headers> {
+    const headers = new Headers();
+    if (this.options.apiKey) headers.set('X-Api-Key', this.options.apiKey);
+    const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+    if (token) headers.set('Authorization', `Bearer ${token}`);
+    return headers;
+  }
+
+  private fetch(url: string, init: RequestInit): Promise<Response> {
+    return (this.options.fetch ?? globalThis.fetch)(url, init);
+  }
+}
+
+async function apiError(response: Response): Promise<SessionsApiError> {
+  let problem: Problem | undefined;
+  if (response.headers.get('content-type')?.includes('json')) {
+    try {
+      problem = (await response.json()) as Problem;
+    } catch {
+      problem = undefined;
+    }
+  }
+  const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+  return new SessionsApiError(response.status, problem, Number.isFinite(retryAfter) ? retryAfter : undefined);
+}
+
+function session(sessionId: string): string {
+  return `/v1/sessions/${encodeURIComponent(sessionId)}`;
+}
+
+function data(sessionId: string, key: string): string {
+  return `${session(sessionId)}/data/${encodeURIComponent(key)}`;
+}
+
+function queryString(parameters: Record<string, string | number | undefined>): string {
+  const present = Object.entries(parameters).filter(([, value]) => value !== undefined);
+  return present.length === 0 ? '' : '?' + present.map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`).join('&');
+}

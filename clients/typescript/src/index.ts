@@ -1,0 +1,4 @@
+export { SessionsClient, type SessionsClientOptions } from './client.js';
+export { SessionsApiError } from './errors.js';
+export { OrleansSession, type OrleansSessionOptions } from './agentsSession.js';
+export type * from './types.js';

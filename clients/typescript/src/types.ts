@@ -1,0 +1,102 @@
+/** The wire records of the silo's HTTP API v1 (JSON, camelCase). Items are any JSON objects, returned as sent. */
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface SessionInfo {
+  sessionId: string;
+  userId: string;
+  title: string | null;
+  createdAt: string;
+  updatedAt: string;
+  itemCount: number;
+  lastSeq: number;
+  version: number;
+  currentAgent: string | null;
+  agentsUsed: string[];
+  metadata: JsonObject | null;
+  expiresAt: string | null;
+  tokenTotal: number;
+}
+
+export interface StoredItem<TItem = JsonObject> {
+  seq: number;
+  createdAt: string;
+  item: TItem;
+}
+
+export interface ItemsPage<TItem = JsonObject> {
+  items: StoredItem<TItem>[];
+  lastSeq: number;
+  version: number;
+}
+
+export interface AppendResult {
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+}
+
+export interface SessionListPage {
+  sessions: SessionInfo[];
+  nextCursor: string | null;
+}
+
+/** One change to a session, as the live stream sends it: "append" (with its items), "pop", "clear", "reset" (read
+ * the items afresh) or "deleted" (the end). */
+export interface SessionEvent<TItem = JsonObject> {
+  id: string;
+  version: number;
+  type: 'append' | 'pop' | 'clear' | 'reset' | 'deleted';
+  firstSeq: number;
+  lastSeq: number;
+  items: StoredItem<TItem>[];
+}
+
+export interface UserToken {
+  token: string;
+  tokenType: 'Bearer';
+  userId: string;
+  expiresAt: string;
+}
+
+/** An RFC 9457 problem document, as every error of the API is. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  field?: string;
+  limit?: unknown;
+}
+
+export interface CreateSessionRequest {
+  /** Required with an API key; a user token's user when omitted. */
+  userId?: string;
+  /** Generated when omitted (user tokens cannot choose one). */
+  sessionId?: string;
+  title?: string;
+  ttlSeconds?: number;
+  metadata?: JsonObject;
+}
+
+export interface AppendItemsRequest<TItem = JsonObject> {
+  items: TItem[];
+  operationId?: string;
+  agent?: string;
+  /** Creates the session for this user when it is missing (API keys only). */
+  userId?: string;
+  tokens?: number;
+  ttlSeconds?: number;
+}
+
+export interface ItemsQuery {
+  limit?: number;
+  afterSeq?: number;
+  role?: string;
+  safeStart?: boolean;
+  refreshTtl?: boolean;
+}
+
+export type HistoryTransaction<TItem = JsonObject> =
+  | { type: 'append_items'; items: TItem[] }
+  | { type: 'replace_suffix'; expectedSuffix: TItem[]; replacement: TItem[] };

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Agent, MemorySession, Runner, tool, type AgentInputItem, type Session } from '@openai/agents';
+import { z } from 'zod';
+import { OrleansSession, SessionsApiError, SessionsClient } from '../src/index.js';
+import { ScriptedModel } from './scriptedModel.js';
+import { startSilo, type TestSilo } from './silo.js';
+
+let silo: TestSilo;
+let client: SessionsClient;
+
+before(async () => {
+  silo = await startSilo();
+  client = new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey });
+});
+
+after(async () => {
+  await silo.stop();
+});
+
+/** Three turns: a tool call (with reasoning before it), a handoff to another agent, and a reply from that agent. */
+const script = [
+  [
+    { type: 'reasoning', id: 'rs_1', content: [{ type: 'input_text', text: 'The user wants the weather: call the tool.' }] },
+    { type: 'function_call', id: 'fc_1', callId: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' },
+  ],
+  [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'It is sunny in Paris, 21°C.' }] }],
+  [{ type: 'function_call', id: 'fc_2', callId: 'call_2', name: 'transfer_to_weather_expert', arguments: '{}', status: 'completed' }],
+  [{ type: 'message', id: 'msg_2', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Weather expert here: clear skies all week.' }] }],
+  [{ type: 'message', id: 'msg_3', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'You are welcome!' }] }],
+] as ConstructorParameters<typeof ScriptedModel>[0];
+
+const turns = ["What's the weather in Paris?", 'Can an expert tell me more?', 'Thanks!'];
+
+async function converse(session: Session): Promise<string[]> {
+  const model = new ScriptedModel(script);
+  const getWeather = tool({
+    name: 'get_weather',
+    description: 'The weather in a city.',
+    parameters: z.object({ city: z.string() }),
+    execute: async ({ city }) => `Sunny in ${city}, 21°C`,
+  });
+  const expert = new Agent({ name: 'weather_expert', instructions: 'You know the weather in depth.', model });
+  const triage = new Agent({ name: 'triage', instructions: 'Answer, or hand off to the expert.', model, tools: [getWeather], handoffs: [expert] });
+
+  const runner = new Runner({ tracingDisabled: true });
+  const answers: string[] = [];
+  let current: Agent<any, any> = triage;
+  for (const input of turns) {
+    const result = await runner.run(current, input, { session });
+    answers.push(String(result.finalOutput));
+    current = result.lastAgent ?? current;
+  }
+  return answers;
+}
+
+function normalized(items: AgentInputItem[]): unknown {
+  return JSON.parse(JSON.stringify(items));
+}
+
+test('a multi-turn run with a tool and a handoff stores exactly what MemorySession holds', async () => {
+  const memory = new MemorySession();
+  const ours = new OrleansSession({ client, userId: 'alice', title: 'Weather' });
+
+  const memoryAnswers = await converse(memory);
+  const ourAnswers = await converse(ours);
+
+  assert.deepEqual(ourAnswers, memoryAnswers);
+  assert.deepEqual(ourAnswers, ['It is sunny in Paris, 21°C.', 'Weather expert here: clear skies all week.', 'You are welcome!']);
+  const expected = normalized(await memory.getItems());
+  assert.deepEqual(normalized(await ours.getItems()), expected);
+
+  // What the silo stores is that history, item for item, for any other process to read.
+  const stored = await client.getItems(await ours.getSessionId());
+  assert.deepEqual(stored.items.map(s => s.item), expected);
+  const types = stored.items.map(s => (s.item as { type?: string }).type ?? 'message');
+  for (const type of ['message', 'reasoning', 'function_call', 'function_call_result']) assert.ok(types.includes(type), `no ${type} in ${types}`);
+  assert.ok(stored.items.some(s => (s.item as { name?: string }).name === 'transfer_to_weather_expert'), 'the handoff is stored');
+  assert.deepEqual(normalized(await ours.getItems(3)), normalized(await memory.getItems(3)));
+  assert.equal((await client.getSession(await ours.getSessionId())).userId, 'alice');
+});
+
+test('pop and clear behave as MemorySession', async () => {
+  const memory = new MemorySession();
+  const ours = new OrleansSession({ client, userId: 'bob' });
+  const items: AgentInputItem[] = [
+    { role: 'user', content: 'one' },
+    { role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'two' }] },
+  ];
+  for (const session of [memory, ours]) await session.addItems(items);
+
+  assert.deepEqual(normalized([(await ours.popItem())!]), normalized([(await memory.popItem())!]));
+  assert.deepEqual(normalized(await ours.getItems()), normalized(await memory.getItems()));
+  await ours.clearSession();
+  await memory.clearSession();
+  assert.deepEqual(await ours.getItems(), []);
+  assert.equal(await ours.popItem(), undefined);
+});
+
+test('history transactions: a replayed operation id changes nothing; a stale suffix or a reused id fails and changes nothing', async () => {
+  const ours = new OrleansSession({ client, userId: 'carol' });
+  const memory = new MemorySession();
+  const a: AgentInputItem = { role: 'user', content: 'a' };
+  const b: AgentInputItem = { role: 'user', content: 'b' };
+  const c: AgentInputItem = { role: 'user', content: 'c' };
+
+  for (const session of [ours, memory]) {
+    await session.applyHistoryTransaction({ operationId: 'op-1', transaction: { type: 'append_items', items: [a, b] } });
+    await session.applyHistoryTransaction({ operationId: 'op-1', transaction: { type: 'append_items', items: [a, b] } });
+    await session.applyHistoryTransaction({ operationId: 'op-2', transaction: { type: 'replace_suffix', expectedSuffix: [b], replacement: [c] } });
+    await session.applyHistoryTransaction({ operationId: 'op-2', transaction: { type: 'replace_suffix', expectedSuffix: [b], replacement: [c] } });
+  }
+  assert.deepEqual(normalized(await ours.getItems()), normalized([a, c]));
+  assert.deepEqual(normalized(await ours.getItems()), normalized(await memory.getItems()));
+
+  const sessionId = await ours.getSessionId();
+  const version = (await client.getSession(sessionId)).version;
+  await assert.rejects(
+    ours.applyHistoryTransaction({ operationId: 'op-3', transaction: { type: 'replace_suffix', expectedSuffix: [b], replacement: [a] } }),
+    (error: SessionsApiError) => error.status === 409 && error.field === 'expectedSuffix');
+  await assert.rejects(
+    ours.applyHistoryTransaction({ operationId: 'op-1', transaction: { type: 'append_items', items: [c] } }),
+    (error: SessionsApiError) => error.status === 409 && error.field === 'operationId');
+  assert.deepEqual(normalized(await ours.getItems()), normalized([a, c]));
+  assert.equal((await client.getSession(sessionId)).version, version, 'nothing changed, not even the version');
+});
+
+test('compaction replaces the whole history in one step', async () => {
+  const ours = new OrleansSession({ client, userId: 'dan' });
+  await ours.addItems([{ role: 'user', content: 'long' }, { role: 'user', content: 'history' }]);
+  const compacted = [{ type: 'compaction', encrypted_content: 'summary' } as unknown as AgentInputItem, { role: 'user', content: 'latest' } as AgentInputItem];
+  await ours.replaceHistoryWithCompaction(compacted);
+  assert.deepEqual(normalized(await ours.getItems()), normalized(compacted));
+});
