@@ -4,6 +4,7 @@ using OrleansSessions.Silo.Api;
 using OrleansSessions.Silo.Auth;
 using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Silo.Events;
+using OrleansSessions.Silo.Inspector;
 using OrleansSessions.Silo.Redis;
 using StackExchange.Redis;
 
@@ -57,6 +58,7 @@ app.MapSessionDataEndpoints();
 app.MapSessionEventEndpoints();
 app.MapUserEndpoints();
 app.MapTokenEndpoints();
+app.MapInspector();
 app.MapClusterEndpoints();
 
 await app.RunAsync();

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { OrleansSession, SessionsClient } from '../src/index.js';
+import { startSilo, type TestSilo } from './silo.js';
+import { converse } from './weatherConversation.js';
+
+let silo: TestSilo;
+let browser: Browser;
+
+before(async () => {
+  silo = await startSilo({ 'Inspector:Enabled': 'true' });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+});
+
+after(async () => {
+  await browser?.close();
+  await silo?.stop();
+});
+
+test('the inspector lists a user\'s conversations and shows one as a transcript that updates live', async () => {
+  const backend = new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey });
+  const session = new OrleansSession({ client: backend, userId: 'alice', title: 'Weather in Paris' });
+  await converse(session);
+  await backend.createSession({ userId: 'alice', title: 'Another chat' });
+  await backend.createSession({ userId: 'bob', title: 'Not for alice' });
+  const token = await backend.createUserToken('alice');
+
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', error => problems.push(error.message));
+  await page.goto(`${silo.baseUrl}/inspector#token=${encodeURIComponent(token.token)}`);
+
+  // The list: alice's two conversations, not bob's; the token is gone from the address bar.
+  const conversations = page.locator('#sessions button');
+  await conversations.first().waitFor();
+  assert.deepEqual((await page.locator('#sessions strong').allTextContents()).sort(), ['Another chat', 'Weather in Paris']);
+  assert.ok(!page.url().includes(token.token));
+  assert.equal(await page.inputValue('#user'), 'alice');
+
+  // The transcript, as a person reads it.
+  await page.getByRole('button', { name: /Weather in Paris/ }).click();
+  const transcript = page.locator('#transcript');
+  await transcript.getByText('You are welcome!').waitFor();
+  const entries = await page.locator('#transcript li').evaluateAll(items => items.map(item => ({
+    kind: item.querySelector('.kind')?.textContent ?? '',
+    text: item.querySelector('.text')?.textContent ?? '',
+    output: item.querySelector('.output')?.textContent ?? '',
+  })));
+  assert.deepEqual(entries.map(e => e.kind), ['user', 'Reasoning', 'Tool call', 'assistant', 'user', 'Handoff', 'assistant', 'user', 'assistant']);
+  assert.equal(entries[0]!.text, "What's the weather in Paris?");
+  assert.match(entries[1]!.text, /The user wants the weather/);
+  assert.equal(entries[2]!.text, 'get_weather({"city":"Paris"})');
+  assert.equal(entries[2]!.output, '→ Sunny in Paris, 21°C');
+  assert.equal(entries[3]!.text, 'It is sunny in Paris, 21°C.');
+  assert.equal(entries[5]!.text, '→ weather_expert');
+  assert.equal(entries[6]!.text, 'Weather expert here: clear skies all week.');
+
+  // Live: an append elsewhere appears without a reload.
+  await page.locator('#live', { hasText: 'Live' }).waitFor();
+  await backend.appendItems(await session.getSessionId(), { items: [{ role: 'assistant', content: 'A live update from the backend.' }] });
+  await transcript.getByText('A live update from the backend.').waitFor({ timeout: 10_000 });
+
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: 'test-results/inspector.png', fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the inspector is off unless enabled, and its page carries a strict content security policy', async () => {
+  const plain = await startSilo();
+  try {
+    assert.equal((await fetch(`${plain.baseUrl}/inspector`, { headers: { 'X-Api-Key': plain.apiKey } })).status, 404);
+  } finally {
+    await plain.stop();
+  }
+  const response = await fetch(`${silo.baseUrl}/inspector`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+});
