@@ -58,11 +58,7 @@ public static class SessionDataEndpoints
         rules.Id("key", key);
         using var body = await JsonRequest.ReadValueAsync(request, rules.Limits, ct);
         var value = rules.DataValue("body", body.RootElement);
-        await caller.OnSessionAsync(grains, sessionId, async g =>
-        {
-            await g.SetDataAsync(key, value, ct);
-            return true;
-        }, ct);
+        await caller.OnSessionAsync(grains, sessionId, g => g.SetDataAsync(key, value, ct), ct);
         return Results.NoContent();
     }
 
@@ -86,11 +82,7 @@ public static class SessionDataEndpoints
     private static async Task<IResult> DeleteAsync(string sessionId, string key, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("key", key);
-        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), async g =>
-        {
-            await g.SetDataAsync(key, null, ct);
-            return true;
-        }, ct);
+        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.SetDataAsync(key, null, ct), ct);
         return Results.NoContent();
     }
 }

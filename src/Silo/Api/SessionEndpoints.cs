@@ -146,11 +146,7 @@ public static class SessionEndpoints
         string sessionId, string? resetAgents, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         var reset = rules.OptionalFlag("resetAgents", resetAgents);
-        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), async g =>
-        {
-            await g.ClearAsync(reset, ct);
-            return true;
-        }, ct);
+        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.ClearAsync(reset, ct), ct);
         return Results.NoContent();
     }
 

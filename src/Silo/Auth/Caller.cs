@@ -42,6 +42,13 @@ public sealed class Caller(KeyScope scope, string? tenant, string? userId)
             return await call(grain);
         });
 
+    public Task OnSessionAsync(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task> call, CancellationToken ct) =>
+        OnSessionAsync(grains, sessionId, async grain =>
+        {
+            await call(grain);
+            return true;
+        }, ct);
+
     /// <summary>A user token may act only for its own user: another one is answered as an unknown user.</summary>
     public void RequireSelf(string requestedUserId)
     {
