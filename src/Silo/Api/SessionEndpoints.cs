@@ -118,21 +118,20 @@ public static class SessionEndpoints
         return Results.Ok(await caller.Session(grains, sessionId).AppendAsync(command, ct));
     }
 
-    private static async Task<IResult> ReplaceItemsAsync(
-        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
-    {
-        rules.Id("sessionId", sessionId);
-        using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
-        var command = parse.ReplaceItems(body.RootElement);
-        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.ChangeHistoryAsync(command, ct), ct));
-    }
+    private static Task<IResult> ReplaceItemsAsync(
+        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
+        ChangeHistoryAsync(sessionId, request, caller, parse.ReplaceItems, rules, grains, ct);
 
-    private static async Task<IResult> ApplyHistoryTransactionAsync(
-        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static Task<IResult> ApplyHistoryTransactionAsync(
+        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
+        ChangeHistoryAsync(sessionId, request, caller, parse.HistoryTransaction, rules, grains, ct);
+
+    private static async Task<IResult> ChangeHistoryAsync(string sessionId, HttpRequest request, Caller caller,
+        Func<System.Text.Json.JsonElement, HistoryChangeCommand> parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
-        var command = parse.HistoryTransaction(body.RootElement);
+        var command = parse(body.RootElement);
         return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.ChangeHistoryAsync(command, ct), ct));
     }
 
