@@ -1,11 +1,13 @@
 using System.Reflection;
+using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Silo.Inspector;
 
 /// <summary>
 /// <c>GET /inspector</c>: a page to browse a user's conversations and read one as a transcript, live. It holds no
 /// data itself: it calls the API with the user token (or key) it is given, so it shows exactly what that caller
-/// may see. On in Development, off elsewhere unless Inspector:Enabled is true.
+/// may see. On in Development and with auth off (the embedded development store); elsewhere only when
+/// Inspector:Enabled is true.
 /// </summary>
 public static class InspectorEndpoints
 {
@@ -14,7 +16,8 @@ public static class InspectorEndpoints
 
     public static void MapInspector(this WebApplication app)
     {
-        if (!(app.Configuration.GetValue<bool?>("Inspector:Enabled") ?? app.Environment.IsDevelopment())) return;
+        var developmentDefault = app.Environment.IsDevelopment() || !app.Services.GetRequiredService<TenantDirectory>().Enabled;
+        if (!(app.Configuration.GetValue<bool?>("Inspector:Enabled") ?? developmentDefault)) return;
         var inspector = app.MapGroup("/inspector").AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         inspector.MapGet("", () => Page("inspector.html", "text/html; charset=utf-8"));
         inspector.MapGet("/inspector.js", () => Page("inspector.js", "text/javascript; charset=utf-8"));
