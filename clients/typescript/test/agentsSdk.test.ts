@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { MemorySession, type AgentInputItem } from '@openai/agents';
+import { Agent, MemorySession, Runner, tool, type AgentInputItem, type Session } from '@openai/agents';
+import { z } from 'zod';
 import { OrleansSession, SessionsApiError, SessionsClient } from '../src/index.js';
+import { ScriptedModel } from './scriptedModel.js';
 import { converse } from './weatherConversation.js';
 import { startSilo, type TestSilo } from './silo.js';
 
@@ -94,4 +96,40 @@ test('compaction replaces the whole history in one step', async () => {
   const compacted = [{ type: 'compaction', encrypted_content: 'summary' } as unknown as AgentInputItem, { role: 'user', content: 'latest' } as AgentInputItem];
   await ours.replaceHistoryWithCompaction(compacted);
   assert.deepEqual(normalized(await ours.getItems()), normalized(compacted));
+});
+
+test('a run whose output a guardrail blocks is persisted through a history transaction, as MemorySession holds it', async () => {
+  const paths: string[] = [];
+  const counting = new SessionsClient({
+    baseUrl: silo.baseUrl, apiKey: silo.apiKey,
+    fetch: (url, init) => {
+      paths.push(`${init?.method ?? 'GET'} ${new URL(String(url)).pathname.replace(/sessions\/[^/]+/, 'sessions/{id}')}`);
+      return fetch(url, init);
+    },
+  });
+  async function blockedRun(session: Session): Promise<string> {
+    // A tool runs (its call and output are kept), then the answer is blocked.
+    const model = new ScriptedModel([
+      [{ type: 'function_call', id: 'fc_1', callId: 'call_1', name: 'lookup_code', arguments: '{}', status: 'completed' }],
+      [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'The secret code is 42.' }] }],
+    ] as ConstructorParameters<typeof ScriptedModel>[0]);
+    const lookup = tool({ name: 'lookup_code', description: 'Looks up the code.', parameters: z.object({}), execute: async () => '42' });
+    const agent = new Agent({
+      name: 'guarded', instructions: 'Never tell secrets.', model, tools: [lookup],
+      outputGuardrails: [{ name: 'no_secrets', execute: async ({ agentOutput }) => ({ tripwireTriggered: String(agentOutput).includes('secret'), outputInfo: {} }) }],
+    });
+    try {
+      await new Runner({ tracingDisabled: true }).run(agent, 'Tell me the code.', { session });
+      return 'not blocked';
+    } catch (error) {
+      return (error as Error).constructor.name;
+    }
+  }
+  const memory = new MemorySession();
+  const ours = new OrleansSession({ client: counting, userId: 'gus' });
+
+  assert.equal(await blockedRun(memory), 'OutputGuardrailTripwireTriggered');
+  assert.equal(await blockedRun(ours), 'OutputGuardrailTripwireTriggered');
+  assert.deepEqual(normalized(await ours.getItems()), normalized(await memory.getItems()));
+  assert.ok(paths.includes('POST /v1/sessions/{id}/history/transactions'), paths.join(', '));
 });
