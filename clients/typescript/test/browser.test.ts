@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { SessionsClient } from '../src/index.js';
+import { launchChromium } from './chromium.js';
 import { startSilo, type TestSilo } from './silo.js';
 
 /** A web frontend on another origin than the silo (another loopback port): a page and the built package, served by
@@ -29,10 +30,7 @@ before(async () => {
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   frontend = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   silo = await startSilo({ 'Cors:Origins:0': frontend });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { OrleansSession, SessionsClient } from '../src/index.js';
+import { launchChromium } from './chromium.js';
 import { startSilo, type TestSilo } from './silo.js';
 import { converse } from './weatherConversation.js';
 
@@ -11,11 +12,7 @@ let browser: Browser;
 
 before(async () => {
   silo = await startSilo({ 'Inspector:Enabled': 'true' });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // No sandbox (CI runs as root); no background connections, which a closed network refuses.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
