@@ -84,7 +84,7 @@ public static class SessionEndpoints
     }
 
     private static async Task<IResult> GetAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
-        Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetInfoAsync(ct), ct));
+        Results.Ok(await caller.GetInfoAsync(grains, rules.Id("sessionId", sessionId), ct));
 
     private static async Task<IResult> DeleteAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
@@ -114,7 +114,7 @@ public static class SessionEndpoints
         command = command with { UserId = caller.Owner(command.UserId) };
         // A user token appends only to a session of its own that exists (no create-on-append: that would tell a free
         // id from another user's); the script checks the owner again, atomically with the append.
-        if (caller.UserId is not null) await caller.OnSessionAsync(grains, sessionId, g => g.GetInfoAsync(ct), ct);
+        if (caller.UserId is not null) await caller.GetInfoAsync(grains, sessionId, ct);
         return Results.Ok(await caller.Session(grains, sessionId).AppendAsync(command, ct));
     }
 

@@ -38,9 +38,16 @@ public sealed class Caller(KeyScope scope, string? tenant, string? userId)
     public Task<T> OnSessionAsync<T>(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task<T>> call, CancellationToken ct) =>
         Session(grains, sessionId).CallAsync(async grain =>
         {
-            if (userId is not null && (await grain.GetInfoAsync(ct)).UserId != userId) throw new SessionNotFoundException(sessionId);
+            if (userId is not null) RequireOwner(await grain.GetInfoAsync(ct));
             return await call(grain);
         });
+
+    /// <summary>The session, if the caller may see it (a user token: only its user's), else not found.</summary>
+    public Task<SessionInfo> GetInfoAsync(IGrainFactory grains, string sessionId, CancellationToken ct) =>
+        Session(grains, sessionId).CallAsync(async grain => RequireOwner(await grain.GetInfoAsync(ct)));
+
+    private SessionInfo RequireOwner(SessionInfo info) =>
+        userId is null || info.UserId == userId ? info : throw new SessionNotFoundException(info.SessionId);
 
     public Task OnSessionAsync(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task> call, CancellationToken ct) =>
         OnSessionAsync(grains, sessionId, async grain =>

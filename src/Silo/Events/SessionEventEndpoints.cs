@@ -33,7 +33,7 @@ public static class SessionEventEndpoints
         SessionChangeNotifier notifier, IOptions<JsonOptions> json, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
-        if (caller.UserId is not null) await caller.OnSessionAsync(grains, sessionId, g => g.GetInfoAsync(ct), ct);
+        if (caller.UserId is not null) await caller.GetInfoAsync(grains, sessionId, ct);
         var store = caller.Scope.Sessions;
         var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         var position = resumeFrom is null ? (Incarnation: 0L, Version: 0L) : ParseEventId(resumeFrom);
