@@ -35,7 +35,7 @@ builder.Services.AddSingleton<SessionChangeNotifier>();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.NameTheField);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.DeclareCredentials());
 builder.Services.AddSiloAuth();
 builder.Services.AddSiloRateLimits();
 builder.Services.AddBrowserCors(builder.Configuration);

@@ -111,6 +111,12 @@ public sealed class HttpApiTests
         {
             Assert.True(paths.TryGetProperty(path, out var operations) && operations.TryGetProperty(method, out _), $"{method} {path}");
         }
+
+        // Both ways to call it are declared, so generated clients send them.
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("X-Api-Key", schemes.GetProperty("ApiKey").GetProperty("name").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("UserToken").GetProperty("scheme").GetString());
+        Assert.Equal(2, document.GetProperty("security").GetArrayLength());
     }
 
     [Fact]
