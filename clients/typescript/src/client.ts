@@ -14,6 +14,9 @@ export interface SessionsClientOptions {
   token?: string | (() => string | Promise<string>);
   /** Another fetch (tests, instrumentation); the global one by default. */
   fetch?: typeof fetch;
+  /** How often a request that is safe to repeat (a read, or a write carrying an operationId) is retried after a
+   * 429 or 503 (waiting as Retry-After says, at most 10 s) or a failed connection. Default 3; 0 turns it off. */
+  retries?: number;
 }
 
 /** The silo's HTTP API v1. Errors arrive as {@link SessionsApiError}. */
@@ -145,17 +148,29 @@ export class SessionsClient {
   }
 
   private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers = await this.headers();
-    if (body !== undefined) headers.set('Content-Type', 'application/json');
-    const response = await this.fetch(this.baseUrl + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw await apiError(response);
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    return (text.length === 0 ? undefined : JSON.parse(text)) as T;
+    const repeatable = method === 'GET' || typeof (body as { operationId?: unknown } | undefined)?.operationId === 'string';
+    const retries = repeatable ? this.options.retries ?? 3 : 0;
+    for (let attempt = 0; ; attempt++) {
+      const headers = await this.headers();
+      if (body !== undefined) headers.set('Content-Type', 'application/json');
+      let response: Response;
+      try {
+        response = await this.fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      } catch (error) {
+        if (attempt >= retries || !(error instanceof TypeError)) throw error; // TypeError: the connection failed
+        await delay(500 * (attempt + 1));
+        continue;
+      }
+      if (!response.ok) {
+        const error = await apiError(response);
+        if (attempt >= retries || (error.status !== 429 && error.status !== 503)) throw error;
+        await delay(Math.min(error.retryAfter ?? attempt + 1, 10) * 1000);
+        continue;
+      }
+      if (response.status === 204) return undefined as T;
+      const text = await response.text();
+      return (text.length === 0 ? undefined : JSON.parse(text)) as T;
+    }
   }
 
   private async headers(): Promise<Headers> {
@@ -182,6 +197,10 @@ async function apiError(response: Response): Promise<SessionsApiError> {
   }
   const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
   return new SessionsApiError(response.status, problem, Number.isFinite(retryAfter) ? retryAfter : undefined);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 function session(sessionId: string): string {

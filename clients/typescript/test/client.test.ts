@@ -7,7 +7,7 @@ let silo: TestSilo;
 let backend: SessionsClient;
 
 before(async () => {
-  silo = await startSilo();
+  silo = await startSilo({ 'RateLimit:UserRequestsPerSecond': '2', 'RateLimit:UserBurst': '2' });
   backend = new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey });
 });
 
@@ -82,4 +82,28 @@ test('live events arrive in order, each once, and resume after the last one seen
   }
   abort.abort();
   assert.deepEqual(resumed, ['append', 'pop']);
+});
+
+test('reads and writes with an operation id are retried after a 429, as Retry-After says; others are not', async () => {
+  await backend.createSession({ userId: 'jo', sessionId: 'jo-1' });
+  const token = (await backend.createUserToken('jo')).token;
+  const patient = new SessionsClient({ baseUrl: silo.baseUrl, token });
+  const started = Date.now();
+  for (let i = 0; i < 4; i++) await patient.getItems('jo-1'); // a burst of 2, then 2 per second
+  assert.ok(Date.now() - started >= 900, 'waited for the bucket to refill');
+  await patient.appendItems('jo-1', { items: [{ role: 'user', content: 'once' }], operationId: 'jo-op' });
+  assert.equal((await backend.getItems('jo-1')).items.length, 1);
+
+  const impatient = new SessionsClient({ baseUrl: silo.baseUrl, token, retries: 0 });
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    try {
+      await impatient.getItems('jo-1');
+      statuses.push(200);
+    } catch (error) {
+      statuses.push((error as SessionsApiError).status);
+      assert.ok(((error as SessionsApiError).retryAfter ?? 0) >= 1);
+    }
+  }
+  assert.ok(statuses.includes(429), statuses.join());
 });
