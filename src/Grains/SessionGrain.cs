@@ -95,7 +95,7 @@ public sealed class SessionGrain(
         var texts = command.Items.Select(i => i.GetRawText()).ToList();
         var expected = command.ExpectedSuffix ?? [];
         var kind = command.ReplaceAll ? "replace_all" : command.ExpectedSuffix is null ? "append_items" : $"replace_suffix:{expected.Count}";
-        var fingerprintTexts = expected.Concat(command.Items).Select(CanonicalJson.Write).ToList();
+        List<string> fingerprintTexts = command.OperationId is null ? [] : [.. expected.Concat(command.Items).Select(CanonicalJson.Write)];
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();

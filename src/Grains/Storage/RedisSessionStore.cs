@@ -10,14 +10,15 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
 {
     private IDatabase Db => redis.GetDatabase();
 
-    /// <summary>What <see cref="ItemCipher"/> binds a session's stored values to.</summary>
-    private string Owner(string sessionId) => $"{keys.Prefix}/{sessionId}";
+    /// <summary>The cipher of a session's stored values, bound to its key space and id.</summary>
+    private ItemCipher.SessionCipher Cipher(string sessionId) => cipher.ForSession($"{keys.Prefix}/{sessionId}");
 
     /// <returns>The new session, or null when the id is taken.</returns>
     public async Task<SessionInfo?> CreateAsync(string sessionId, CreateSessionCommand command, long ttlMs)
     {
+        var sealer = Cipher(sessionId);
         var reply = await RunAsync(SessionScripts.Create, sessionId,
-            command.UserId, Protect(sessionId, command.Title), ttlMs, Protect(sessionId, command.Metadata?.GetRawText()));
+            command.UserId, Protect(sealer, command.Title), ttlMs, Protect(sealer, command.Metadata?.GetRawText()));
         return Status(reply) == "created" ? Describe(sessionId, reply[1]) : null;
     }
 
@@ -42,8 +43,8 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     public async Task<IReadOnlyList<AppendOutcome>?> AppendAsync(string sessionId, IReadOnlyList<AppendItemsCommand> commands,
         IReadOnlyList<IReadOnlyList<string>> itemTexts, string? createOwner = null, long createTtlMs = 0)
     {
-        var owner = Owner(sessionId);
-        var fingerprintKey = cipher.FingerprintKey(owner);
+        var sealer = Cipher(sessionId);
+        var fingerprintKey = sealer.FingerprintKey();
         var args = new List<RedisValue>(3 + commands.Sum(c => 7 + c.Items.Count)) { createOwner ?? "", createTtlMs, commands.Count };
         for (var i = 0; i < commands.Count; i++)
         {
@@ -55,7 +56,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
             args.Add(command.Tokens?.ToString(CultureInfo.InvariantCulture) ?? "");
             args.Add(command.TtlSeconds is { } ttl ? (ttl * 1000L).ToString(CultureInfo.InvariantCulture) : "");
             args.Add(itemTexts[i].Count);
-            foreach (var text in itemTexts[i]) args.Add(cipher.Protect(owner, text));
+            foreach (var text in itemTexts[i]) args.Add(sealer.Protect(text));
         }
         var reply = await RunAsync(SessionScripts.Append, sessionId, [.. args]);
         if (Status(reply) == "missing") return null;
@@ -99,7 +100,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         {
             "missing" => (false, null, 0),
             "empty" => (true, null, 0),
-            _ => (true, StoredEntry.Parse((string)reply[1]!, Owner(sessionId), cipher), (long)reply[2]),
+            _ => (true, StoredEntry.Parse((string)reply[1]!, Cipher(sessionId)), (long)reply[2]),
         };
     }
 
@@ -110,16 +111,16 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     public async Task<ReplaceOutcome> ReplaceAsync(string sessionId, string? operationId, string kind,
         IReadOnlyList<string> fingerprintTexts, long? expectedVersion, int remove, IReadOnlyList<string> itemTexts)
     {
-        var owner = Owner(sessionId);
+        var sealer = Cipher(sessionId);
         var args = new List<RedisValue>(5 + itemTexts.Count)
         {
             operationId ?? "",
-            operationId is null ? "" : ItemFingerprint.Compute(kind, null, fingerprintTexts, cipher.FingerprintKey(owner)),
+            operationId is null ? "" : ItemFingerprint.Compute(kind, null, fingerprintTexts, sealer.FingerprintKey()),
             expectedVersion switch { null => "", -1 => "x", { } v => v.ToString(CultureInfo.InvariantCulture) },
             remove,
             itemTexts.Count,
         };
-        foreach (var text in itemTexts) args.Add(cipher.Protect(owner, text));
+        foreach (var text in itemTexts) args.Add(sealer.Protect(text));
         var reply = await RunAsync(SessionScripts.Replace, sessionId, [.. args]);
         return Status(reply) switch
         {
@@ -152,12 +153,12 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         var reply = await RunAsync(SessionScripts.GetData, sessionId, key ?? "");
         if (Status(reply) != "ok") return null;
         var flat = (string[])reply[1]!;
-        var owner = Owner(sessionId);
+        var sealer = Cipher(sessionId);
         var values = new Dictionary<string, (long, string)>(flat.Length / 2);
         for (var i = 0; i + 1 < flat.Length; i += 2)
         {
             var bar = flat[i + 1].IndexOf('|');
-            values[flat[i]] = (long.Parse(flat[i + 1].AsSpan(0, bar), CultureInfo.InvariantCulture), cipher.Unprotect(owner, flat[i + 1][(bar + 1)..]));
+            values[flat[i]] = (long.Parse(flat[i + 1].AsSpan(0, bar), CultureInfo.InvariantCulture), sealer.Unprotect(flat[i + 1][(bar + 1)..]));
         }
         return values;
     }
@@ -167,7 +168,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     public async Task<DataWriteStatus> SetDataAsync(string sessionId, string key, long? expectedVersion, string? json)
     {
         var reply = await RunAsync(SessionScripts.SetData, sessionId,
-            key, expectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "", Protect(sessionId, json));
+            key, expectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "", Protect(Cipher(sessionId), json));
         return Status(reply) switch
         {
             "missing" => DataWriteStatus.Missing,
@@ -196,15 +197,15 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     private StoredItem[] Entries(string sessionId, RedisResult entries)
     {
         var raw = (string[])entries!;
-        var owner = Owner(sessionId);
+        var sealer = Cipher(sessionId);
         var items = new StoredItem[raw.Length];
-        for (var i = 0; i < raw.Length; i++) items[i] = StoredEntry.Parse(raw[i], owner, cipher);
+        for (var i = 0; i < raw.Length; i++) items[i] = StoredEntry.Parse(raw[i], sealer);
         return items;
     }
 
     private SessionInfo Describe(string sessionId, RedisResult description) =>
-        SessionDescription.Parse(sessionId, description, text => cipher.Unprotect(Owner(sessionId), text));
+        SessionDescription.Parse(sessionId, description, Cipher(sessionId).Unprotect);
 
     /// <returns>The text as stored: encrypted when encryption is on; "" for none.</returns>
-    private string Protect(string sessionId, string? text) => text is null or "" ? "" : cipher.Protect(Owner(sessionId), text);
+    private static string Protect(ItemCipher.SessionCipher sealer, string? text) => text is null or "" ? "" : sealer.Protect(text);
 }
