@@ -3,7 +3,6 @@ using System.Globalization;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Bench;
 using OrleansSessions.Bench.Paths;
-using OrleansSessions.Grains.Runtime;
 using StackExchange.Redis;
 
 // dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--scale 1.0]
@@ -21,7 +20,7 @@ var report = new Report();
 report.Line($"Run {DateTimeOffset.UtcNow:u} on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, " +
     $"Redis at {redisAddress} ({(await redis.GetServer(redis.GetEndPoints()[0]).InfoAsync("server")).SelectMany(g => g).FirstOrDefault(p => p.Key == "redis_version").Value ?? "?"}), scale {scale}.");
 
-var grains = await GrainsPath.StartAsync(redis, $"bg{run}");
+var grains = await GrainsPath.StartAsync(redis, $"bg{run}", FreePort(), FreePort());
 if (Argument("--profile-appends") is { } seconds)
 {
     // Only in-process appends (64 writers over 1,000 sessions) for a while: something to attach a profiler to.
@@ -118,16 +117,16 @@ foreach (var (title, sessions, read, each) in new (string, string, Func<IBenchPa
 }
 
 // (d) listing: a user with 10,000 conversations, first page. Grains and HTTP share one prefix here.
-var lister = await GrainsPath.StartAsync(redis, $"bl{run}");
+var lister = await GrainsPath.StartAsync(redis, $"bl{run}", FreePort(), FreePort());
 await using (var listingHttp = await SiloHttpPath.StartAsync(redisAddress, $"bl{run}", FreePort()))
 {
-    var factory = lister.Services.GetService(typeof(IGrainFactory)) as IGrainFactory;
+    var factory = (IGrainFactory)lister.Services.GetService(typeof(IGrainFactory))!;
     var created = 0;
     await Task.WhenAll(Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
     {
         for (int i; (i = Interlocked.Increment(ref created)) <= Scaled(10_000);)
         {
-            await factory!.GetGrain<ISessionGrain>($"conv-{i}").CallAsync(g => g.CreateAsync(new CreateSessionCommand("heavy-user", null, null, null), default));
+            await factory.GetGrain<ISessionGrain>($"conv-{i}").CreateAsync(new CreateSessionCommand("heavy-user", null, null, null), default);
         }
     })));
     report.Scenario($"(d) Listing, a user with {Scaled(10_000):N0} conversations", "8 readers, first page of 50, most recently active first.",

@@ -2,64 +2,79 @@ using System.Text.Json;
 
 namespace OrleansSessions.Abstractions;
 
-/// <summary>One conversation. Every mutation is one atomic script over the session's keys.</summary>
+/// <summary>One conversation; its key is <c>[keyPrefix/]sessionId</c>. Every mutation is one atomic script over the
+/// session's keys. Calls run one at a time in arrival order; appends that arrive while another call runs go to
+/// Redis together (group commit), each with its own result.</summary>
+[Alias("os.ISessionGrain")]
 public interface ISessionGrain : IGrainWithStringKey
 {
     /// <exception cref="SessionAlreadyExistsException">the id is taken.</exception>
+    [Alias("Create")]
     Task<SessionInfo> CreateAsync(CreateSessionCommand command, CancellationToken cancellationToken);
 
     /// <exception cref="SessionNotFoundException">no such session.</exception>
+    [Alias("GetInfo")]
     Task<SessionInfo> GetInfoAsync(CancellationToken cancellationToken);
 
     /// <summary>Appends a batch, creating the session for <see cref="AppendItemsCommand.UserId"/> when it is missing.</summary>
     /// <exception cref="SessionNotFoundException">missing and no owner given, or owned by another user.</exception>
     /// <exception cref="OperationIdConflictException">the operation id was used with other content.</exception>
+    [Alias("Append")]
     Task<AppendResult> AppendAsync(AppendItemsCommand command, CancellationToken cancellationToken);
-
-    /// <summary>Serves a batch of appends queued together (group commit); each one's caller gets its own result or
-    /// error, as from <see cref="AppendAsync"/>. Called through the runtime's batched calls.</summary>
-    Task AppendBatchAsync(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> appends);
 
     /// <summary>Appends or replaces the newest items as one atomic, idempotent step; returns the seqs of the new items.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
     /// <exception cref="OperationIdConflictException">the operation id was used for another change.</exception>
     /// <exception cref="HistoryPreconditionFailedException">the newest items are not the expected suffix.</exception>
+    [Alias("ChangeHistory")]
     Task<AppendResult> ChangeHistoryAsync(HistoryChangeCommand command, CancellationToken cancellationToken);
 
     /// <exception cref="SessionNotFoundException">no such session.</exception>
+    [Alias("Read")]
     Task<ItemsPage> ReadAsync(ItemsQuery query, CancellationToken cancellationToken);
 
     /// <summary>Removes and returns the newest item, or null when the session has none.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
+    [Alias("Pop")]
     Task<StoredItem?> PopAsync(CancellationToken cancellationToken);
 
     /// <summary>Removes the items (and, with <paramref name="resetAgents"/>, the agent tracking); counters and metadata stay.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
+    [Alias("Clear")]
     Task ClearAsync(bool resetAgents, CancellationToken cancellationToken);
 
     /// <summary>Makes <paramref name="agent"/> the current agent and adds it to the agents used.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
+    [Alias("TrackAgent")]
     Task<SessionInfo> TrackAgentAsync(string agent, CancellationToken cancellationToken);
 
     /// <summary>The session's JSON data: named values beside the items.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
+    [Alias("GetAllData")]
+    [return: Immutable]
     Task<IReadOnlyDictionary<string, JsonElement>> GetAllDataAsync(CancellationToken cancellationToken);
 
     /// <returns>The value under <paramref name="key"/>, or null when there is none.</returns>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
+    [Alias("GetData")]
+    [return: Immutable]
     Task<JsonElement?> GetDataAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Sets the value under <paramref name="key"/>; null removes it.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
-    Task SetDataAsync(string key, JsonElement? value, CancellationToken cancellationToken);
+    [Alias("SetData")]
+    Task SetDataAsync(string key, [Immutable] JsonElement? value, CancellationToken cancellationToken);
 
     /// <summary>Sets one nested path inside the value under <paramref name="key"/>, without losing a concurrent
-    /// update from another silo; returns the whole new value.</summary>
+    /// update made elsewhere; returns the whole new value.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
-    /// <exception cref="ArgumentException">the path runs through something that is not an object.</exception>
-    Task<JsonElement> UpdateDataAsync(string key, IReadOnlyList<string> path, JsonElement value, CancellationToken cancellationToken);
+    /// <exception cref="InvalidSessionRequestException">the path runs through something that is not an object.</exception>
+    [Alias("UpdateData")]
+    [return: Immutable]
+    Task<JsonElement> UpdateDataAsync(string key, [Immutable] IReadOnlyList<string> path, [Immutable] JsonElement value, CancellationToken cancellationToken);
 
     /// <summary>Deletes the session and drops it from its owner's index; returns false when it did not exist
     /// (or, with <paramref name="requiredOwner"/>, belongs to someone else).</summary>
+    [Alias("Delete")]
     Task<bool> DeleteAsync(string? requiredOwner, CancellationToken cancellationToken);
 }

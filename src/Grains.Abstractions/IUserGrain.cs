@@ -1,14 +1,18 @@
 namespace OrleansSessions.Abstractions;
 
-/// <summary>One user's conversation index, ordered by last activity.</summary>
+/// <summary>One user's conversation index, ordered by last activity; its key is <c>[keyPrefix/]userId</c>.</summary>
+[Alias("os.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Live sessions of this user, most recently active first.</summary>
-    /// <exception cref="ArgumentException">the cursor is not one this service issued.</exception>
+    /// <exception cref="InvalidSessionRequestException">the cursor is not one this service issued.</exception>
+    [Alias("ListSessions")]
     Task<SessionListPage> ListSessionsAsync(int limit, string? cursor, CancellationToken cancellationToken);
 
+    [Alias("CountSessions")]
     Task<long> CountSessionsAsync(CancellationToken cancellationToken);
 
     /// <summary>Deletes every session of this user; returns how many were deleted.</summary>
+    [Alias("Erase")]
     Task<int> EraseAsync(CancellationToken cancellationToken);
 }

@@ -1,25 +1,43 @@
 namespace OrleansSessions.Abstractions;
 
+// Thrown by the grains and carried to their callers across silos, so each is serializable with what it names.
+
+[GenerateSerializer, Alias("os.SessionNotFoundException")]
 public sealed class SessionNotFoundException(string sessionId)
     : Exception($"Session '{sessionId}' was not found.")
 {
-    public string SessionId { get; } = sessionId;
+    [Id(0)] public string SessionId { get; } = sessionId;
 }
 
+[GenerateSerializer, Alias("os.SessionAlreadyExistsException")]
 public sealed class SessionAlreadyExistsException(string sessionId)
     : Exception($"Session '{sessionId}' already exists.")
 {
-    public string SessionId { get; } = sessionId;
+    [Id(0)] public string SessionId { get; } = sessionId;
 }
 
+[GenerateSerializer, Alias("os.OperationIdConflictException")]
 public sealed class OperationIdConflictException(string operationId)
     : Exception($"Operation id '{operationId}' was already used with different content.")
 {
-    public string OperationId { get; } = operationId;
+    [Id(0)] public string OperationId { get; } = operationId;
 }
 
+[GenerateSerializer, Alias("os.HistoryPreconditionFailedException")]
 public sealed class HistoryPreconditionFailedException(string sessionId)
     : Exception($"The newest items of session '{sessionId}' are not the expected suffix; nothing was changed.")
 {
-    public string SessionId { get; } = sessionId;
+    [Id(0)] public string SessionId { get; } = sessionId;
 }
+
+/// <summary>A request a grain refuses: <see cref="Field"/> names what was wrong (a cursor, a data path).</summary>
+[GenerateSerializer, Alias("os.InvalidSessionRequestException")]
+public sealed class InvalidSessionRequestException(string field, string message) : Exception(message)
+{
+    [Id(0)] public string Field { get; } = field;
+}
+
+/// <summary>The session store (Redis) did not answer in time or is unreachable; the call changed nothing it
+/// acknowledged, and a retry (with the same operation id) is safe.</summary>
+[GenerateSerializer, Alias("os.SessionStoreUnavailableException")]
+public sealed class SessionStoreUnavailableException(string message) : Exception(message);

@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace OrleansSessions.Abstractions;
 
+[GenerateSerializer, Immutable, Alias("os.SessionInfo")]
 public sealed record SessionInfo(
     string SessionId,
     string UserId,
@@ -18,12 +19,16 @@ public sealed record SessionInfo(
     long TokenTotal = 0);
 
 /// <summary>An item as stored: its sequence number in the session, the server time it was appended, and the JSON sent.</summary>
+[GenerateSerializer, Immutable, Alias("os.StoredItem")]
 public sealed record StoredItem(long Seq, DateTimeOffset CreatedAt, JsonElement Item);
 
+[GenerateSerializer, Immutable, Alias("os.ItemsPage")]
 public sealed record ItemsPage(IReadOnlyList<StoredItem> Items, long LastSeq, long Version);
 
+[GenerateSerializer, Immutable, Alias("os.AppendResult")]
 public sealed record AppendResult(long FirstSeq, long LastSeq, int Count);
 
+[GenerateSerializer, Immutable, Alias("os.SessionListPage")]
 public sealed record SessionListPage(IReadOnlyList<SessionInfo> Sessions, string? NextCursor);
 
 /// <summary>HTTP body of <c>POST /v1/sessions</c>.</summary>
@@ -68,4 +73,5 @@ public sealed record UpdateDataRequest(IReadOnlyList<string> Path, JsonElement V
 /// "pop" (of <see cref="FirstSeq"/>), "clear", "reset" (the events since the last one seen are no longer kept:
 /// read the items afresh) or "deleted". <see cref="Id"/> resumes the stream after this event (Last-Event-ID).
 /// </summary>
+[GenerateSerializer, Immutable, Alias("os.SessionEvent")]
 public sealed record SessionEvent(string Id, long Version, string Type, long FirstSeq, long LastSeq, IReadOnlyList<StoredItem> Items);

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using OrleansSessions.Abstractions;
 
 namespace OrleansSessions.Grains;
 
@@ -11,7 +12,7 @@ internal readonly record struct SessionListCursor(long Activity, string SessionI
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
             Activity.ToString(CultureInfo.InvariantCulture) + ":" + SessionId));
 
-    /// <exception cref="ArgumentException">not a cursor this service issued.</exception>
+    /// <exception cref="InvalidSessionRequestException">not a cursor this service issued.</exception>
     public static SessionListCursor Parse(string text)
     {
         try
@@ -27,6 +28,6 @@ internal readonly record struct SessionListCursor(long Activity, string SessionI
         catch (FormatException)
         {
         }
-        throw new ArgumentException("cursor: not a cursor returned by a previous listing", "cursor");
+        throw new InvalidSessionRequestException("cursor", "cursor is not one returned by a previous listing.");
     }
 }

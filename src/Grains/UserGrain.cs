@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
-using OrleansSessions.Grains.Runtime;
 using OrleansSessions.Grains.Storage;
 
 namespace OrleansSessions.Grains;
@@ -8,12 +7,20 @@ namespace OrleansSessions.Grains;
 /// <summary>
 /// One user's conversation index. Entries whose session is gone (deleted, expired, or never finished being
 /// created) are skipped on read and pruned once past the grace period. Calls go only from this grain to
-/// session grains, never back, so turns cannot wait on each other in a cycle.
+/// session grains, never back, so calls cannot wait on each other in a cycle.
 /// </summary>
-public sealed class UserGrain(
-    string userId, IGrainFactory grains, KeyScope scope, IOptions<SessionStoreOptions> options)
-    : IUserGrain
+public sealed class UserGrain : Grain, IUserGrain
 {
+    private readonly string userId;
+    private readonly KeyScope scope;
+    private readonly IOptions<SessionStoreOptions> options;
+
+    public UserGrain(KeyScopes scopes, IOptions<SessionStoreOptions> options)
+    {
+        (scope, userId) = scopes.Of(this.GetPrimaryKeyString());
+        this.options = options;
+    }
+
     private RedisSessionStore Store => scope.Sessions;
 
     private RedisUserIndex Index => scope.Users;
@@ -80,7 +87,7 @@ public sealed class UserGrain(
             var entries = await Index.RangeAsync(userId, null, 0, ScanBatch);
             if (entries.Count == 0) return deleted;
             var results = await Task.WhenAll(entries.Select(e =>
-                grains.GetGrain<ISessionGrain>(scope.GrainKey(e.SessionId)).CallAsync(s => s.DeleteAsync(userId, cancellationToken))));
+                GrainFactory.GetGrain<ISessionGrain>(scope.GrainKey(e.SessionId)).DeleteAsync(userId, cancellationToken)));
             deleted += results.Count(r => r);
             // Entries of sessions that were gone or not this user's are dropped here; deleted ones already were.
             await Task.WhenAll(entries.Select(e => Index.RemoveAsync(userId, e.SessionId)));

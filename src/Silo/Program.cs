@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using OrleansSessions.Grains;
 using OrleansSessions.Silo.Api;
 using OrleansSessions.Silo.Auth;
 using OrleansSessions.Silo.Cluster;
@@ -22,14 +21,13 @@ builder.Services.AddOptions<ApiLimits>().BindConfiguration(ApiLimits.Section).Va
 builder.Services.AddSingleton<RedisConnection>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
 builder.Services.AddSingleton(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);
-builder.Services.AddSessionGrains();
+builder.UseSessionSilo();
 builder.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddSingleton<SiloPresence>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloPresence>());
 builder.Services.AddSingleton<ShutdownCoordinator>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownCoordinator>());
 
 builder.Services.AddSingleton<InputRules>();
+builder.Services.AddSingleton<GrainCallRetry>();
 builder.Services.AddSingleton<SessionRequests>();
 builder.Services.AddSingleton<SessionChangeNotifier>();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.NameTheField);
@@ -45,6 +43,7 @@ builder.WebHost.ConfigureKestrel((context, kestrel) =>
 var app = builder.Build();
 app.CheckAuth();
 
+app.Use(app.Services.GetRequiredService<ShutdownCoordinator>().CloseConnectionsWhileDraining);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();

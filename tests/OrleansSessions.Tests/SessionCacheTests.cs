@@ -3,94 +3,118 @@ using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
 
-/// <summary>Invariant 10 and the activation caches: reads come from memory after a version check, and a write on
-/// one silo is seen at once by a cached activation on another.</summary>
-public sealed class SessionCacheTests
+/// <summary>Invariant 10 and the activation caches: reads come from memory after a version check, and a write made
+/// by another activation of the session (as during a membership change) or by an operator's script is seen at once.</summary>
+public sealed class SessionCacheTests(GrainCluster cluster) : IClassFixture<GrainCluster>
 {
     private static AppendItemsCommand Batch(params string[] contents) =>
         new(contents.Select(c => Items.Message(c)).ToList(), UserId: "owner");
 
-    private static async Task<string[]> ContentsAsync(GrainHost host, string session, ItemsQuery? query = null) =>
-        (await host.Session(session).CallAsync(g => g.ReadAsync(query ?? new ItemsQuery(), default))).Items.Select(i => Items.Content(i.Item)).ToArray();
+    private static async Task<string[]> ContentsAsync(GrainSpace host, string session, ItemsQuery? query = null) =>
+        (await host.Session(session).ReadAsync(query ?? new ItemsQuery(), default)).Items.Select(i => Items.Content(i.Item)).ToArray();
+
+    /// <summary>An append made straight through the store, outside this activation.</summary>
+    private static Task AppendElsewhereAsync(GrainSpace host, string session, params string[] contents)
+    {
+        var command = Batch(contents);
+        return host.Store.AppendAsync(session, [command], [command.Items.Select(i => i.GetRawText()).ToList()], createOwner: "owner");
+    }
 
     [Fact]
     public async Task A_cached_activation_serves_reads_from_memory_and_checks_only_the_version()
     {
-        await using var host = await GrainHost.StartAsync();
-        await host.Session("cached").CallAsync(g => g.AppendAsync(Batch("a", "b"), default));
+        var host = cluster.NewSpace();
+        await host.Session("cached").AppendAsync(Batch("a", "b"), default);
         Assert.Equal(["a", "b"], await ContentsAsync(host, "cached")); // fills the cache
 
         await host.Db.KeyDeleteAsync(host.Keys.Session("cached")[1]); // the items vanish behind its back, version unchanged
 
         Assert.Equal(["a", "b"], await ContentsAsync(host, "cached"));
         Assert.Equal(["b"], await ContentsAsync(host, "cached", new ItemsQuery(Limit: 1)));
-        Assert.True(host.CacheBudget.TotalBytes > 0);
+        Assert.True(cluster.CacheBudgets.Sum(b => b.TotalBytes) > 0);
     }
 
     [Fact]
-    public async Task Writes_on_another_silo_are_seen_by_a_cached_activation_at_once()
+    public async Task Writes_made_outside_the_activation_are_seen_by_its_cache_at_once()
     {
-        await using var writer = await GrainHost.StartAsync();
-        await using var reader = await GrainHost.StartAsync(prefix: writer.Prefix);
-        await writer.Session("shared").CallAsync(g => g.AppendAsync(Batch("1", "2", "3"), default));
-        Assert.Equal(["1", "2", "3"], await ContentsAsync(reader, "shared"));
+        var host = cluster.NewSpace();
+        await AppendElsewhereAsync(host, "shared", "1", "2", "3");
+        Assert.Equal(["1", "2", "3"], await ContentsAsync(host, "shared"));
 
-        await writer.Session("shared").CallAsync(g => g.AppendAsync(Batch("4"), default));
-        Assert.Equal(["1", "2", "3", "4"], await ContentsAsync(reader, "shared"));
+        await AppendElsewhereAsync(host, "shared", "4");
+        Assert.Equal(["1", "2", "3", "4"], await ContentsAsync(host, "shared"));
 
-        await writer.Session("shared").CallAsync(g => g.PopAsync(default));
-        Assert.Equal(["1", "2", "3"], await ContentsAsync(reader, "shared"));
+        await host.Store.PopAsync("shared");
+        Assert.Equal(["1", "2", "3"], await ContentsAsync(host, "shared"));
 
-        await writer.Session("shared").CallAsync(g => g.ClearAsync(false, default));
-        await writer.Session("shared").CallAsync(g => g.AppendAsync(Batch("5"), default));
-        var page = await reader.Session("shared").CallAsync(g => g.ReadAsync(new ItemsQuery(), default));
+        await host.Store.ClearAsync("shared", resetAgents: false);
+        await AppendElsewhereAsync(host, "shared", "5");
+        var page = await host.Session("shared").ReadAsync(new ItemsQuery(), default);
         Assert.Equal(["5"], page.Items.Select(i => Items.Content(i.Item)));
         Assert.Equal(5, page.LastSeq);
 
-        await writer.Session("shared").CallAsync(g => g.DeleteAsync(null, default));
-        await Assert.ThrowsAsync<SessionNotFoundException>(() => reader.Session("shared").CallAsync(g => g.ReadAsync(new ItemsQuery(), default)));
-        await writer.Session("shared").CallAsync(g => g.AppendAsync(Batch("reborn"), default)); // same id, a new session
-        Assert.Equal(["reborn"], await ContentsAsync(reader, "shared"));
+        await host.Store.DeleteAsync("shared", requiredOwner: null);
+        await Assert.ThrowsAsync<SessionNotFoundException>(() => host.Session("shared").ReadAsync(new ItemsQuery(), default));
+        await AppendElsewhereAsync(host, "shared", "reborn"); // same id, a new session
+        Assert.Equal(["reborn"], await ContentsAsync(host, "shared"));
     }
 
     [Fact]
     public async Task A_reader_that_fell_behind_the_kept_events_reloads_instead_of_missing_changes()
     {
-        await using var writer = await GrainHost.StartAsync();
-        await using var reader = await GrainHost.StartAsync(prefix: writer.Prefix);
-        await writer.Session("busy").CallAsync(g => g.AppendAsync(Batch("first"), default));
-        Assert.Equal(["first"], await ContentsAsync(reader, "busy"));
+        var host = cluster.NewSpace();
+        await AppendElsewhereAsync(host, "busy", "first");
+        Assert.Equal(["first"], await ContentsAsync(host, "busy"));
 
-        for (var i = 0; i < 1100; i++) await writer.Session("busy").CallAsync(g => g.AppendAsync(Batch($"m{i}"), default));
-        await writer.Session("busy").CallAsync(g => g.ClearAsync(false, default));
-        await writer.Session("busy").CallAsync(g => g.AppendAsync(Batch("last"), default));
+        for (var i = 0; i < 1100; i++) await AppendElsewhereAsync(host, "busy", $"m{i}");
+        await host.Store.ClearAsync("busy", resetAgents: false);
+        await AppendElsewhereAsync(host, "busy", "last");
 
-        Assert.Equal(["last"], await ContentsAsync(reader, "busy"));
+        Assert.Equal(["last"], await ContentsAsync(host, "busy"));
     }
+}
 
+public sealed class SmallSessionCacheCluster : GrainCluster
+{
+    protected override Dictionary<string, string?> Settings => new() { ["SessionCache:MaxSessionBytes"] = "2048" };
+}
+
+public sealed class SessionCacheBoundTests(SmallSessionCacheCluster cluster) : IClassFixture<SmallSessionCacheCluster>
+{
     [Fact]
     public async Task A_session_over_the_per_session_bound_is_read_from_redis()
     {
-        await using var host = await GrainHost.StartAsync(new() { ["SessionCache:MaxSessionBytes"] = "2048" });
-        await host.Session("big").CallAsync(g => g.AppendAsync(Batch(Enumerable.Range(0, 40).Select(i => $"item {i} with some text").ToArray()), default));
-        Assert.Equal(40, (await ContentsAsync(host, "big")).Length);
+        var host = cluster.NewSpace();
+        var items = Enumerable.Range(0, 40).Select(i => Items.Message($"item {i} with some text")).ToList();
+        await host.Session("big").AppendAsync(new AppendItemsCommand(items, UserId: "owner"), default);
+        Assert.Equal(40, (await host.Session("big").ReadAsync(new ItemsQuery(), default)).Items.Count);
 
         await host.Db.KeyDeleteAsync(host.Keys.Session("big")[1]);
 
-        Assert.Empty(await ContentsAsync(host, "big")); // not served from a cache
-        Assert.Equal(0, host.CacheBudget.TotalBytes);
+        Assert.Empty((await host.Session("big").ReadAsync(new ItemsQuery(), default)).Items); // not served from a cache
+        Assert.Equal(0, cluster.CacheBudgets.Sum(b => b.TotalBytes));
     }
+}
 
+public sealed class SmallSiloCacheCluster : GrainCluster
+{
+    protected override Dictionary<string, string?> Settings => new() { ["SessionCache:MaxTotalBytes"] = "8192" };
+}
+
+public sealed class SiloCacheBoundTests(SmallSiloCacheCluster cluster) : IClassFixture<SmallSiloCacheCluster>
+{
     [Fact]
-    public async Task All_caches_together_stay_under_the_silo_bound()
+    public async Task All_caches_of_a_silo_together_stay_under_its_bound()
     {
-        await using var host = await GrainHost.StartAsync(new() { ["SessionCache:MaxTotalBytes"] = "8192" });
+        var host = cluster.NewSpace();
         for (var s = 0; s < 30; s++)
         {
-            await host.Session($"s{s}").CallAsync(g => g.AppendAsync(Batch(Enumerable.Range(0, 5).Select(i => $"session {s} item {i}").ToArray()), default));
-            Assert.Equal(5, (await ContentsAsync(host, $"s{s}")).Length);
-            Assert.InRange(host.CacheBudget.TotalBytes, 1, 8192);
+            var items = Enumerable.Range(0, 5).Select(i => Items.Message($"session {s} item {i}")).ToList();
+            await host.Session($"s{s}").AppendAsync(new AppendItemsCommand(items, UserId: "owner"), default);
+            Assert.Equal(5, (await host.Session($"s{s}").ReadAsync(new ItemsQuery(), default)).Items.Count);
+            Assert.All(cluster.CacheBudgets, budget => Assert.InRange(budget.TotalBytes, 0, 8192));
+            Assert.InRange(cluster.CacheBudgets.Sum(b => b.TotalBytes), 1, 2 * 8192);
         }
-        Assert.Equal(5, (await ContentsAsync(host, "s0")).Length); // evicted long ago: reloads, still right
+        Assert.Equal(5, (await host.Session("s0").ReadAsync(new ItemsQuery(), default)).Items.Count); // evicted long ago: reloads, still right
     }
 }

@@ -5,15 +5,13 @@ using OrleansSessions.Tests.Infrastructure;
 namespace OrleansSessions.Tests;
 
 /// <summary>Invariants 1, 2 and 4 under load: many tasks hammering one session.</summary>
-public class SessionGrainConcurrencyTests
+public abstract class SessionGrainConcurrencyTestsBase(GrainCluster cluster)
 {
-    /// <summary>The store the tests run against; the Redis Cluster variant overrides it.</summary>
-    protected virtual Task<GrainHost> StartHostAsync(Dictionary<string, string?>? settings = null) => GrainHost.StartAsync(settings);
 
     [Fact]
     public async Task Concurrent_batches_are_atomic_contiguous_and_strictly_ordered()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         const string session = "hammered";
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<(AppendResult Ack, string[] Contents)>();
 
@@ -29,7 +27,7 @@ public class SessionGrainConcurrencyTests
             }
         })));
 
-        var page = await host.Session(session).CallAsync(g => g.ReadAsync(new ItemsQuery(), default));
+        var page = await host.Session(session).ReadAsync(new ItemsQuery(), default);
         var stored = page.Items.ToDictionary(i => i.Seq, i => Items.Content(i.Item));
         var expectedTotal = acknowledged.Sum(a => a.Contents.Length);
 
@@ -48,15 +46,15 @@ public class SessionGrainConcurrencyTests
     [Fact]
     public async Task Concurrent_pops_never_return_the_same_item()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         var session = host.Session("popped");
-        await session.CallAsync(g => g.AppendAsync(new AppendItemsCommand(
-            Enumerable.Range(0, 200).Select(i => Items.Message($"m{i}")).ToList(), UserId: "u"), default));
+        await session.AppendAsync(new AppendItemsCommand(
+            Enumerable.Range(0, 200).Select(i => Items.Message($"m{i}")).ToList(), UserId: "u"), default);
 
         var pops = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
         {
             var mine = new List<StoredItem>();
-            while (await session.CallAsync(g => g.PopAsync(default)) is { } item) mine.Add(item);
+            while (await session.PopAsync(default) is { } item) mine.Add(item);
             return mine;
         })));
 
@@ -64,20 +62,22 @@ public class SessionGrainConcurrencyTests
         Assert.Equal(200, all.Count);
         Assert.Equal(200, all.Select(i => i.Seq).Distinct().Count());
         Assert.Equal(200, all.Select(i => Items.Content(i.Item)).Distinct().Count());
-        Assert.Empty((await session.CallAsync(g => g.ReadAsync(new ItemsQuery(), default))).Items);
+        Assert.Empty((await session.ReadAsync(new ItemsQuery(), default)).Items);
     }
 
     [Fact]
     public async Task Concurrent_retries_of_one_operation_id_store_the_batch_once()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         var command = new AppendItemsCommand([Items.Message("once"), Items.Message("twice?")], OperationId: "op-retry", UserId: "u");
 
         var acks = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ =>
             Task.Run(() => host.Session("retried").AppendAsync(command, default))));
 
         Assert.Single(acks.Distinct());
-        var page = await host.Session("retried").CallAsync(g => g.ReadAsync(new ItemsQuery(), default));
+        var page = await host.Session("retried").ReadAsync(new ItemsQuery(), default);
         Assert.Equal(["once", "twice?"], page.Items.Select(i => Items.Content(i.Item)));
     }
 }
+
+public sealed class SessionGrainConcurrencyTests(GrainCluster cluster) : SessionGrainConcurrencyTestsBase(cluster), IClassFixture<GrainCluster>;

@@ -5,10 +5,8 @@ using StackExchange.Redis;
 namespace OrleansSessions.Tests;
 
 /// <summary>Invariants 2, 3, 5, 6 and 7 on one session.</summary>
-public class SessionGrainTests
+public abstract class SessionGrainTestsBase(GrainCluster cluster)
 {
-    /// <summary>The store the tests run against; the Redis Cluster variant overrides it.</summary>
-    protected virtual Task<GrainHost> StartHostAsync(Dictionary<string, string?>? settings = null) => GrainHost.StartAsync(settings);
 
     private static AppendItemsCommand Batch(params string[] contents) =>
         new(contents.Select(c => Items.Message(c)).ToList(), UserId: "owner");
@@ -16,20 +14,20 @@ public class SessionGrainTests
     [Fact]
     public async Task Sequence_numbers_continue_above_last_seq_after_pop_and_clear()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         var session = host.Session("seqs");
-        await session.CallAsync(g => g.AppendAsync(Batch("a", "b", "c"), default));
+        await session.AppendAsync(Batch("a", "b", "c"), default);
 
-        var popped = await session.CallAsync(g => g.PopAsync(default));
-        var afterPop = await session.CallAsync(g => g.AppendAsync(Batch("d"), default));
-        await session.CallAsync(g => g.ClearAsync(false, default));
-        var afterClear = await session.CallAsync(g => g.AppendAsync(Batch("e", "f"), default));
+        var popped = await session.PopAsync(default);
+        var afterPop = await session.AppendAsync(Batch("d"), default);
+        await session.ClearAsync(false, default);
+        var afterClear = await session.AppendAsync(Batch("e", "f"), default);
 
         Assert.Equal(3, popped!.Seq);
         Assert.Equal("c", Items.Content(popped.Item));
         Assert.Equal(new AppendResult(4, 4, 1), afterPop);
         Assert.Equal(new AppendResult(5, 6, 2), afterClear);
-        var page = await session.CallAsync(g => g.ReadAsync(new ItemsQuery(), default));
+        var page = await session.ReadAsync(new ItemsQuery(), default);
         Assert.Equal([5L, 6L], page.Items.Select(i => i.Seq));
         Assert.Equal(6, page.LastSeq);
     }
@@ -37,17 +35,17 @@ public class SessionGrainTests
     [Fact]
     public async Task Replaying_an_operation_id_returns_the_original_result_and_changes_nothing()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         var session = host.Session("replay");
         var command = Batch("x", "y") with { OperationId = "op-1" };
-        var first = await session.CallAsync(g => g.AppendAsync(command, default));
-        await session.CallAsync(g => g.AppendAsync(Batch("z"), default));
-        var before = await session.CallAsync(g => g.GetInfoAsync(default));
+        var first = await session.AppendAsync(command, default);
+        await session.AppendAsync(Batch("z"), default);
+        var before = await session.GetInfoAsync(default);
 
-        var replay = await session.CallAsync(g => g.AppendAsync(command, default));
+        var replay = await session.AppendAsync(command, default);
 
         Assert.Equal(first, replay);
-        var after = await session.CallAsync(g => g.GetInfoAsync(default));
+        var after = await session.GetInfoAsync(default);
         Assert.Equal(before.Version, after.Version);
         Assert.Equal(3, after.ItemCount);
     }
@@ -55,33 +53,33 @@ public class SessionGrainTests
     [Fact]
     public async Task Reusing_an_operation_id_with_other_content_conflicts_and_changes_nothing()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         var session = host.Session("conflict");
-        await session.CallAsync(g => g.AppendAsync(Batch("x") with { OperationId = "op-1" }, default));
-        var before = await session.CallAsync(g => g.GetInfoAsync(default));
+        await session.AppendAsync(Batch("x") with { OperationId = "op-1" }, default);
+        var before = await session.GetInfoAsync(default);
 
         await Assert.ThrowsAsync<OperationIdConflictException>(() =>
-            session.CallAsync(g => g.AppendAsync(Batch("different") with { OperationId = "op-1" }, default)));
+            session.AppendAsync(Batch("different") with { OperationId = "op-1" }, default));
         await Assert.ThrowsAsync<OperationIdConflictException>(() =>
-            session.CallAsync(g => g.AppendAsync(Batch("x") with { OperationId = "op-1", Agent = "other-agent" }, default)));
+            session.AppendAsync(Batch("x") with { OperationId = "op-1", Agent = "other-agent" }, default));
 
-        var after = await session.CallAsync(g => g.GetInfoAsync(default));
+        var after = await session.GetInfoAsync(default);
         Assert.Equal((before.Version, before.UpdatedAt, before.LastSeq, before.ItemCount, before.CurrentAgent),
             (after.Version, after.UpdatedAt, after.LastSeq, after.ItemCount, after.CurrentAgent));
-        Assert.Equal(["x"], (await session.CallAsync(g => g.ReadAsync(new ItemsQuery(), default))).Items.Select(i => Items.Content(i.Item)));
+        Assert.Equal(["x"], (await session.ReadAsync(new ItemsQuery(), default)).Items.Select(i => Items.Content(i.Item)));
     }
 
     [Fact]
     public async Task A_limit_returns_the_newest_items_oldest_first_and_after_seq_pages_forward()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         var session = host.Session("window");
-        await session.CallAsync(g => g.AppendAsync(Batch(Enumerable.Range(1, 1500).Select(i => $"m{i}").ToArray()), default));
+        await session.AppendAsync(Batch(Enumerable.Range(1, 1500).Select(i => $"m{i}").ToArray()), default);
 
-        var newest = await session.CallAsync(g => g.ReadAsync(new ItemsQuery(Limit: 3), default));
-        var all = await session.CallAsync(g => g.ReadAsync(new ItemsQuery(), default));
-        var after = await session.CallAsync(g => g.ReadAsync(new ItemsQuery(AfterSeq: 1497), default));
-        var pageAfter = await session.CallAsync(g => g.ReadAsync(new ItemsQuery(Limit: 2, AfterSeq: 10), default));
+        var newest = await session.ReadAsync(new ItemsQuery(Limit: 3), default);
+        var all = await session.ReadAsync(new ItemsQuery(), default);
+        var after = await session.ReadAsync(new ItemsQuery(AfterSeq: 1497), default);
+        var pageAfter = await session.ReadAsync(new ItemsQuery(Limit: 2, AfterSeq: 10), default);
 
         Assert.Equal(["m1498", "m1499", "m1500"], newest.Items.Select(i => Items.Content(i.Item)));
         Assert.Equal(1500, all.Items.Count); // no silent cap at 1000
@@ -92,15 +90,15 @@ public class SessionGrainTests
     [Fact]
     public async Task Created_at_is_set_once_and_times_come_from_the_server_clock()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         var session = host.Session("clock");
-        var created = await session.CallAsync(g => g.CreateAsync(new CreateSessionCommand("owner", "t", null, null), default));
+        var created = await session.CreateAsync(new CreateSessionCommand("owner", "t", null, null), default);
         await Task.Delay(20);
-        await session.CallAsync(g => g.AppendAsync(Batch("a"), default));
+        await session.AppendAsync(Batch("a"), default);
         await Task.Delay(20);
-        await session.CallAsync(g => g.AppendAsync(Batch("b"), default));
-        var info = await session.CallAsync(g => g.GetInfoAsync(default));
-        var items = await session.CallAsync(g => g.ReadAsync(new ItemsQuery(), default));
+        await session.AppendAsync(Batch("b"), default);
+        var info = await session.GetInfoAsync(default);
+        var items = await session.ReadAsync(new ItemsQuery(), default);
         var serverNow = await host.Redis.GetServer(host.Redis.GetEndPoints()[0]).TimeAsync();
 
         Assert.Equal(created.CreatedAt, info.CreatedAt);
@@ -113,10 +111,10 @@ public class SessionGrainTests
     [Fact]
     public async Task Every_key_of_a_session_carries_its_ttl_after_every_kind_of_write()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         var session = host.Session("ttl");
         var keys = host.Keys.Session("ttl");
-        await session.CallAsync(g => g.CreateAsync(new CreateSessionCommand("owner", null, 600, null), default));
+        await session.CreateAsync(new CreateSessionCommand("owner", null, 600, null), default);
 
         async Task AssertAllKeysExpireWithinTtl(string after)
         {
@@ -130,22 +128,93 @@ public class SessionGrainTests
 
         await AssertAllKeysExpireWithinTtl("create");
         await host.Db.KeyPersistAsync(keys[0]); // a write must put back what was lost
-        await session.CallAsync(g => g.AppendAsync(Batch("a", "b") with { OperationId = "op", Agent = "agent" }, default));
+        await session.AppendAsync(Batch("a", "b") with { OperationId = "op", Agent = "agent" }, default);
         Assert.Equal(5, (await Task.WhenAll(keys.Select(k => host.Db.KeyExistsAsync(k)))).Count(e => e)); // all but data
         await AssertAllKeysExpireWithinTtl("append");
-        await session.CallAsync(g => g.PopAsync(default));
+        await session.PopAsync(default);
         await AssertAllKeysExpireWithinTtl("pop");
-        await session.CallAsync(g => g.ClearAsync(false, default));
+        await session.ClearAsync(false, default);
         await AssertAllKeysExpireWithinTtl("clear");
-        var info = await session.CallAsync(g => g.GetInfoAsync(default));
+        var info = await session.GetInfoAsync(default);
         Assert.Equal(info.UpdatedAt.AddSeconds(600), info.ExpiresAt);
     }
 
     [Fact]
+    public async Task An_expired_session_is_gone_and_a_new_one_with_its_id_starts_empty()
+    {
+        var host = cluster.NewSpace();
+        var session = host.Session("short");
+        await session.CreateAsync(new CreateSessionCommand("owner", null, 1, null), default);
+        await session.AppendAsync(Batch("old"), default);
+        await Task.Delay(1500);
+
+        await Assert.ThrowsAsync<SessionNotFoundException>(() => session.GetInfoAsync(default));
+        var fresh = await session.AppendAsync(Batch("new"), default);
+
+        Assert.Equal(new AppendResult(1, 1, 1), fresh);
+        Assert.Equal(["new"], (await session.ReadAsync(new ItemsQuery(), default)).Items.Select(i => Items.Content(i.Item)));
+    }
+
+    [Fact]
+    public async Task Appending_without_an_owner_to_a_missing_session_or_as_another_user_changes_nothing()
+    {
+        var host = cluster.NewSpace();
+        var session = host.Session("owned");
+
+        await Assert.ThrowsAsync<SessionNotFoundException>(() =>
+            session.AppendAsync(new AppendItemsCommand([Items.Message("a")]), default));
+        Assert.Empty(host.AllKeys());
+
+        await session.AppendAsync(Batch("mine"), default);
+        await Assert.ThrowsAsync<SessionNotFoundException>(() =>
+            session.AppendAsync(Batch("theirs") with { UserId = "intruder" }, default));
+        Assert.Equal(1, (await session.GetInfoAsync(default)).ItemCount);
+    }
+
+    [Fact]
+    public async Task Agents_are_recorded_with_the_batch_that_named_them()
+    {
+        var host = cluster.NewSpace();
+        var session = host.Session("agents");
+        await session.AppendAsync(Batch("hi") with { Agent = "triage" }, default);
+        await session.AppendAsync(Batch("refund?") with { Agent = "billing" }, default);
+        await session.AppendAsync(Batch("ok") with { Agent = "triage" }, default);
+
+        var info = await session.GetInfoAsync(default);
+        Assert.Equal("triage", info.CurrentAgent);
+        Assert.Equal(["triage", "billing"], info.AgentsUsed);
+    }
+
+    [Fact]
+    public async Task Items_come_back_as_the_same_json_that_was_sent()
+    {
+        var host = cluster.NewSpace();
+        var sent = new[]
+        {
+            """{"type":"function_call","call_id":"c1","name":"lookup","arguments":"{\"q\":\"naïve | 東京\"}"}""",
+            """{"type":"reasoning","summary":[{"type":"summary_text","text":"line1\nline2"}],"n":[1,2.5,null,true]}""",
+        };
+        await host.Session("json").AppendAsync(
+            new AppendItemsCommand(sent.Select(s => System.Text.Json.JsonDocument.Parse(s).RootElement).ToList(), UserId: "u"), default);
+
+        var page = await host.Session("json").ReadAsync(new ItemsQuery(), default);
+        Assert.Equal(sent, page.Items.Select(i => i.Item.GetRawText()));
+    }
+}
+
+public sealed class SessionGrainTests(GrainCluster cluster) : SessionGrainTestsBase(cluster), IClassFixture<GrainCluster>;
+
+/// <summary>Invariant 7 for sessions made without a TTL, on silos configured with a default one.</summary>
+public abstract class DefaultTtlTestsBase(GrainCluster cluster)
+{
+    private static AppendItemsCommand Batch(params string[] contents) =>
+        new(contents.Select(c => Items.Message(c)).ToList(), UserId: "owner");
+
+    [Fact]
     public async Task A_session_created_by_its_first_append_gets_the_default_ttl_on_every_key()
     {
-        await using var host = await StartHostAsync(new() { ["Sessions:DefaultTtlSeconds"] = "120" });
-        await host.Session("auto").CallAsync(g => g.AppendAsync(Batch("a") with { OperationId = "op", Agent = "agent" }, default));
+        var host = cluster.NewSpace();
+        await host.Session("auto").AppendAsync(Batch("a") with { OperationId = "op", Agent = "agent" }, default);
 
         var existing = host.Keys.Session("auto").Where(k => host.Db.KeyExists(k)).ToList();
         Assert.Equal(5, existing.Count); // all but data
@@ -154,66 +223,11 @@ public class SessionGrainTests
             Assert.True(await host.Db.KeyTimeToLiveAsync(key) is { TotalSeconds: > 110 and <= 120 }, $"{key} has no ttl");
         }
     }
-
-    [Fact]
-    public async Task An_expired_session_is_gone_and_a_new_one_with_its_id_starts_empty()
-    {
-        await using var host = await StartHostAsync();
-        var session = host.Session("short");
-        await session.CallAsync(g => g.CreateAsync(new CreateSessionCommand("owner", null, 1, null), default));
-        await session.CallAsync(g => g.AppendAsync(Batch("old"), default));
-        await Task.Delay(1500);
-
-        await Assert.ThrowsAsync<SessionNotFoundException>(() => session.CallAsync(g => g.GetInfoAsync(default)));
-        var fresh = await session.CallAsync(g => g.AppendAsync(Batch("new"), default));
-
-        Assert.Equal(new AppendResult(1, 1, 1), fresh);
-        Assert.Equal(["new"], (await session.CallAsync(g => g.ReadAsync(new ItemsQuery(), default))).Items.Select(i => Items.Content(i.Item)));
-    }
-
-    [Fact]
-    public async Task Appending_without_an_owner_to_a_missing_session_or_as_another_user_changes_nothing()
-    {
-        await using var host = await StartHostAsync();
-        var session = host.Session("owned");
-
-        await Assert.ThrowsAsync<SessionNotFoundException>(() =>
-            session.CallAsync(g => g.AppendAsync(new AppendItemsCommand([Items.Message("a")]), default)));
-        Assert.Empty(host.AllKeys());
-
-        await session.CallAsync(g => g.AppendAsync(Batch("mine"), default));
-        await Assert.ThrowsAsync<SessionNotFoundException>(() =>
-            session.CallAsync(g => g.AppendAsync(Batch("theirs") with { UserId = "intruder" }, default)));
-        Assert.Equal(1, (await session.CallAsync(g => g.GetInfoAsync(default))).ItemCount);
-    }
-
-    [Fact]
-    public async Task Agents_are_recorded_with_the_batch_that_named_them()
-    {
-        await using var host = await StartHostAsync();
-        var session = host.Session("agents");
-        await session.CallAsync(g => g.AppendAsync(Batch("hi") with { Agent = "triage" }, default));
-        await session.CallAsync(g => g.AppendAsync(Batch("refund?") with { Agent = "billing" }, default));
-        await session.CallAsync(g => g.AppendAsync(Batch("ok") with { Agent = "triage" }, default));
-
-        var info = await session.CallAsync(g => g.GetInfoAsync(default));
-        Assert.Equal("triage", info.CurrentAgent);
-        Assert.Equal(["triage", "billing"], info.AgentsUsed);
-    }
-
-    [Fact]
-    public async Task Items_come_back_as_the_same_json_that_was_sent()
-    {
-        await using var host = await StartHostAsync();
-        var sent = new[]
-        {
-            """{"type":"function_call","call_id":"c1","name":"lookup","arguments":"{\"q\":\"naïve | 東京\"}"}""",
-            """{"type":"reasoning","summary":[{"type":"summary_text","text":"line1\nline2"}],"n":[1,2.5,null,true]}""",
-        };
-        await host.Session("json").CallAsync(g => g.AppendAsync(
-            new AppendItemsCommand(sent.Select(s => System.Text.Json.JsonDocument.Parse(s).RootElement).ToList(), UserId: "u"), default));
-
-        var page = await host.Session("json").CallAsync(g => g.ReadAsync(new ItemsQuery(), default));
-        Assert.Equal(sent, page.Items.Select(i => i.Item.GetRawText()));
-    }
 }
+
+public sealed class DefaultTtlCluster : GrainCluster
+{
+    protected override Dictionary<string, string?> Settings => new() { ["Sessions:DefaultTtlSeconds"] = "120" };
+}
+
+public sealed class DefaultTtlTests(DefaultTtlCluster cluster) : DefaultTtlTestsBase(cluster), IClassFixture<DefaultTtlCluster>;

@@ -5,23 +5,30 @@ using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
 
-/// <summary>With its Redis unreachable the silo stays up and answers 503 problems with Retry-After, never a 500.</summary>
+/// <summary>When its Redis goes away or stalls the silo stays up and answers 503 problems with Retry-After, never a 500.</summary>
 public sealed class UnavailableStoreTests
 {
     [Fact]
-    public async Task An_unreachable_redis_yields_503_with_retry_after_and_not_ready()
+    public async Task A_redis_that_goes_away_yields_503_with_retry_after_and_not_ready()
     {
+        var port = TestRedisServer.FreePort();
+        // Persistent, as production Redis must be: the cluster's membership lives there too.
+        string[] durable = ["--appendonly", "yes", "--dir", Directory.CreateTempSubdirectory("aof-").FullName];
+        var (address, redis) = await TestRedisServer.StartDedicatedRedisAsync(port, durable);
         await using var silo = new SiloFactory(new()
         {
-            ["Redis:ConnectionString"] = $"127.0.0.1:{TestRedisServer.FreePort()}",
+            ["Redis:ConnectionString"] = address,
             ["Redis:ConnectTimeoutMs"] = "200",
             ["Sessions:CommandTimeout"] = "00:00:00.500",
         });
         var http = silo.CreateClient();
+        var body = () => new StringContent("""{"items":[{"a":1}],"userId":"u"}""", Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/v1/sessions/s/items", body())).StatusCode);
+        redis.Kill();
+        redis.Dispose();
 
         var started = DateTime.UtcNow;
-        var append = await http.PostAsync("/v1/sessions/s/items",
-            new StringContent("""{"items":[{"a":1}],"userId":"u"}""", Encoding.UTF8, "application/json"));
+        var append = await http.PostAsync("/v1/sessions/s/items", body());
         var read = await http.GetAsync("/v1/sessions/s/items");
         var ready = await http.GetAsync("/health/ready");
 
@@ -34,6 +41,29 @@ public sealed class UnavailableStoreTests
         Assert.NotNull(append.Headers.RetryAfter);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "failing fast, not hanging");
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+
+        (_, redis) = await TestRedisServer.StartDedicatedRedisAsync(port, durable); // back: the silo reconnects by itself
+        using var recovering = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while ((await http.GetAsync("/health/ready", recovering.Token)).StatusCode != HttpStatusCode.OK) await Task.Delay(100, recovering.Token);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/v1/sessions/s2/items", body())).StatusCode);
+        await silo.DisposeAsync(); // stops cleanly, its membership entry written to the Redis it has again
+        redis.Kill();
+        redis.Dispose();
+    }
+
+    [Fact]
+    public async Task A_silo_whose_redis_is_unreachable_does_not_start()
+    {
+        await using var silo = new SiloFactory(new()
+        {
+            ["Redis:ConnectionString"] = $"127.0.0.1:{TestRedisServer.FreePort()}",
+            ["Redis:ConnectTimeoutMs"] = "200",
+            ["Sessions:CommandTimeout"] = "00:00:00.500",
+        });
+
+        // It joins its cluster through Redis; without it there is no cluster to join, and it says so.
+        var error = Assert.ThrowsAny<Exception>(() => silo.CreateClient());
+        Assert.Contains("127.0.0.1", error.ToString());
     }
 
     [Fact]

@@ -4,24 +4,22 @@ using OrleansSessions.Tests.Infrastructure;
 namespace OrleansSessions.Tests;
 
 /// <summary>Invariants 8 and 9: the user index and the order of cross-grain steps.</summary>
-public class UserGrainTests
+public abstract class UserGrainTestsBase(GrainCluster cluster)
 {
-    /// <summary>The store the tests run against; the Redis Cluster variant overrides it.</summary>
-    protected virtual Task<GrainHost> StartHostAsync(Dictionary<string, string?>? settings = null) => GrainHost.StartAsync(settings);
 
-    private static Task<SessionInfo> CreateAsync(GrainHost host, string user, string session, int? ttl = null) =>
-        host.Session(session).CallAsync(g => g.CreateAsync(new CreateSessionCommand(user, null, ttl, null), default));
+    private static Task<SessionInfo> CreateAsync(GrainSpace host, string user, string session, int? ttl = null) =>
+        host.Session(session).CreateAsync(new CreateSessionCommand(user, null, ttl, null), default);
 
-    private static Task<AppendResult> AppendAsync(GrainHost host, string session, string content) =>
-        host.Session(session).CallAsync(g => g.AppendAsync(new AppendItemsCommand([Items.Message(content)]), default));
+    private static Task<AppendResult> AppendAsync(GrainSpace host, string session, string content) =>
+        host.Session(session).AppendAsync(new AppendItemsCommand([Items.Message(content)]), default);
 
-    private static async Task<List<string>> ListAllAsync(GrainHost host, string user, int pageSize)
+    private static async Task<List<string>> ListAllAsync(GrainSpace host, string user, int pageSize)
     {
         var ids = new List<string>();
         string? cursor = null;
         do
         {
-            var page = await host.User(user).CallAsync(g => g.ListSessionsAsync(pageSize, cursor, default));
+            var page = await host.User(user).ListSessionsAsync(pageSize, cursor, default);
             Assert.True(page.Sessions.Count <= pageSize);
             ids.AddRange(page.Sessions.Select(s => s.SessionId));
             cursor = page.NextCursor;
@@ -32,7 +30,7 @@ public class UserGrainTests
     [Fact]
     public async Task Listing_is_paged_and_ordered_by_last_activity()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         for (var i = 0; i < 7; i++)
         {
             await CreateAsync(host, "alice", $"s{i}");
@@ -43,39 +41,39 @@ public class UserGrainTests
         var ids = await ListAllAsync(host, "alice", pageSize: 3);
 
         Assert.Equal(["s2", "s6", "s5", "s4", "s3", "s1", "s0"], ids);
-        Assert.Equal(7, await host.User("alice").CallAsync(g => g.CountSessionsAsync(default)));
+        Assert.Equal(7, await host.User("alice").CountSessionsAsync(default));
     }
 
     [Fact]
     public async Task Deleted_and_expired_sessions_never_appear_in_the_listing()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         await CreateAsync(host, "bob", "kept");
         await CreateAsync(host, "bob", "deleted");
         await CreateAsync(host, "bob", "expiring", ttl: 1);
-        await host.Session("deleted").CallAsync(g => g.DeleteAsync(null, default));
+        await host.Session("deleted").DeleteAsync(null, default);
         await Task.Delay(1500);
 
         Assert.Equal(["kept"], await ListAllAsync(host, "bob", pageSize: 10));
-        Assert.Equal(1, await host.User("bob").CallAsync(g => g.CountSessionsAsync(default)));
-        await Assert.ThrowsAsync<SessionNotFoundException>(() => host.Session("deleted").CallAsync(g => g.GetInfoAsync(default)));
+        Assert.Equal(1, await host.User("bob").CountSessionsAsync(default));
+        await Assert.ThrowsAsync<SessionNotFoundException>(() => host.Session("deleted").GetInfoAsync(default));
     }
 
     [Fact]
     public async Task A_session_created_by_an_append_is_listed_and_loading_it_by_id_finds_its_owner()
     {
-        await using var host = await StartHostAsync();
-        await host.Session("via-append").CallAsync(g => g.AppendAsync(
-            new AppendItemsCommand([Items.Message("hi")], UserId: "carol"), default));
+        var host = cluster.NewSpace();
+        await host.Session("via-append").AppendAsync(
+            new AppendItemsCommand([Items.Message("hi")], UserId: "carol"), default);
 
         Assert.Equal(["via-append"], await ListAllAsync(host, "carol", 10));
-        Assert.Equal("carol", (await host.Session("via-append").CallAsync(g => g.GetInfoAsync(default))).UserId);
+        Assert.Equal("carol", (await host.Session("via-append").GetInfoAsync(default)).UserId);
     }
 
     [Fact]
     public async Task A_crash_between_index_write_and_session_create_leaves_nothing_visible_and_is_pruned_later()
     {
-        await using var host = await StartHostAsync(); // prune grace: one minute
+        var host = cluster.NewSpace(); // prune grace: one minute
         await CreateAsync(host, "dave", "real");
         await host.UserIndex.AddAsync("dave", "in-flight");      // the first step of a create, just now
         await host.UserIndex.AddAsync("dave", "never-created");  // the first step of a create that crashed...
@@ -94,7 +92,7 @@ public class UserGrainTests
     [Fact]
     public async Task A_session_id_owned_by_another_user_is_not_listed_for_the_one_whose_create_failed()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         await CreateAsync(host, "erin", "shared-id");
 
         await Assert.ThrowsAsync<SessionAlreadyExistsException>(() => CreateAsync(host, "frank", "shared-id"));
@@ -106,11 +104,11 @@ public class UserGrainTests
     [Fact]
     public async Task Erasing_a_user_deletes_all_of_theirs_and_nothing_of_anyone_else()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         await Task.WhenAll(Enumerable.Range(0, 450).Select(i => CreateAsync(host, "gina", $"g{i}")));
         await CreateAsync(host, "hank", "h1");
 
-        var erased = await host.User("gina").CallAsync(g => g.EraseAsync(default));
+        var erased = await host.User("gina").EraseAsync(default);
 
         Assert.Equal(450, erased);
         Assert.Empty(await ListAllAsync(host, "gina", 100));
@@ -121,10 +119,10 @@ public class UserGrainTests
     [Fact]
     public async Task Every_key_carries_one_session_or_user_hash_tag()
     {
-        await using var host = await StartHostAsync();
+        var host = cluster.NewSpace();
         await CreateAsync(host, "ivy", "k1");
-        await host.Session("k1").CallAsync(g => g.AppendAsync(new AppendItemsCommand([Items.Message("a")], "op", "agent"), default));
-        await host.User("ivy").CallAsync(g => g.ListSessionsAsync(10, null, default));
+        await host.Session("k1").AppendAsync(new AppendItemsCommand([Items.Message("a")], "op", "agent"), default);
+        await host.User("ivy").ListSessionsAsync(10, null, default);
 
         var keys = host.AllKeys();
         Assert.Equal(6, keys.Count); // meta, items, ops, agents, events and the index (no data written)
@@ -134,9 +132,11 @@ public class UserGrainTests
     [Fact]
     public async Task A_cursor_that_was_not_issued_is_refused()
     {
-        await using var host = await StartHostAsync();
-        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            host.User("jo").CallAsync(g => g.ListSessionsAsync(10, "not a cursor!", default)));
-        Assert.Equal("cursor", error.ParamName);
+        var host = cluster.NewSpace();
+        var error = await Assert.ThrowsAsync<InvalidSessionRequestException>(() =>
+            host.User("jo").ListSessionsAsync(10, "not a cursor!", default));
+        Assert.Equal("cursor", error.Field);
     }
 }
+
+public sealed class UserGrainTests(GrainCluster cluster) : UserGrainTestsBase(cluster), IClassFixture<GrainCluster>;

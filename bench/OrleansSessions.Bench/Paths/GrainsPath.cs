@@ -5,12 +5,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains;
-using OrleansSessions.Grains.Runtime;
 using StackExchange.Redis;
 
 namespace OrleansSessions.Bench.Paths;
 
-/// <summary>The grains in this process, on the bench's Redis.</summary>
+/// <summary>The grains on an Orleans silo in this process (localhost clustering), on the bench's Redis, called through
+/// the silo's own grain factory as the HTTP API calls them.</summary>
 public sealed class GrainsPath : IBenchPath
 {
     private readonly IHost _host;
@@ -22,17 +22,17 @@ public sealed class GrainsPath : IBenchPath
         _grains = host.Services.GetRequiredService<IGrainFactory>();
     }
 
-    public string Name => "grains in-process";
+    public string Name => "grains in-silo";
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<GrainsPath> StartAsync(ConnectionMultiplexer redis, string prefix)
+    public static async Task<GrainsPath> StartAsync(ConnectionMultiplexer redis, string prefix, int siloPort, int gatewayPort)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Sessions:KeyPrefix"] = prefix });
         builder.Services.AddSingleton<IConnectionMultiplexer>(redis);
-        builder.Services.AddSessionGrains();
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort, gatewayPort, clusterId: prefix).AddSessionGrains());
         var host = builder.Build();
         await host.StartAsync();
         return new GrainsPath(host);
@@ -45,13 +45,13 @@ public sealed class GrainsPath : IBenchPath
     }
 
     public async Task<int> ReadAllAsync(string sessionId) =>
-        (await _grains.GetGrain<ISessionGrain>(sessionId).CallAsync(g => g.ReadAsync(new ItemsQuery(), default))).Items.Count;
+        (await _grains.GetGrain<ISessionGrain>(sessionId).ReadAsync(new ItemsQuery(), default)).Items.Count;
 
     public async Task<int> ReadNewestAsync(string sessionId, int count) =>
-        (await _grains.GetGrain<ISessionGrain>(sessionId).CallAsync(g => g.ReadAsync(new ItemsQuery(count), default))).Items.Count;
+        (await _grains.GetGrain<ISessionGrain>(sessionId).ReadAsync(new ItemsQuery(count), default)).Items.Count;
 
     public async Task<int?> ListFirstPageAsync(string userId, int pageSize) =>
-        (await _grains.GetGrain<IUserGrain>(userId).CallAsync(g => g.ListSessionsAsync(pageSize, null, default))).Sessions.Count;
+        (await _grains.GetGrain<IUserGrain>(userId).ListSessionsAsync(pageSize, null, default)).Sessions.Count;
 
     public async ValueTask DisposeAsync()
     {

@@ -33,6 +33,10 @@ public sealed class SiloHttpPath : IBenchPath
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["Redis__ConnectionString"] = redis;
         info.Environment["Sessions__KeyPrefix"] = prefix;
+        info.Environment["Orleans__ClusterId"] = prefix; // a one-silo cluster of its own, on free loopback ports
+        info.Environment["Orleans__SiloPort"] = "0";
+        info.Environment["Orleans__GatewayPort"] = "0";
+        info.Environment["Orleans__AdvertisedAddress"] = "127.0.0.1";
         // One tenant whose key space is the bench prefix; its key is made here and lives only for this run.
         var apiKey = "osk_bench_" + Guid.NewGuid().ToString("N");
         info.Environment["Auth__Tenants__bench__KeyHashes__0"] = TenantDirectory.Hash(apiKey);

@@ -20,12 +20,18 @@ export async function startSilo(settings: Record<string, string> = {}): Promise<
   const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const apiKey = 'osk_' + randomBytes(24).toString('base64url');
   const port = await freePort();
+  const keyPrefix = 'ts' + randomUUID().slice(0, 8);
   const silo = spawn('dotnet', [siloAssembly(), '--urls', `http://127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       Redis__ConnectionString: `127.0.0.1:${redisPort}`,
-      Sessions__KeyPrefix: 'ts' + randomUUID().slice(0, 8),
+      Sessions__KeyPrefix: keyPrefix,
+      // Its own one-silo Orleans cluster, on free loopback ports.
+      Orleans__ClusterId: keyPrefix,
+      Orleans__SiloPort: '0',
+      Orleans__GatewayPort: '0',
+      Orleans__AdvertisedAddress: '127.0.0.1',
       Auth__Tenants__web__KeyHashes__0: 'sha256:' + createHash('sha256').update(apiKey).digest('hex'),
       Auth__TokenSigningKey: randomBytes(32).toString('base64'),
       Silo__ShutdownDrainDelay: '00:00:00',

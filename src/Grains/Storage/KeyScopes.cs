@@ -26,7 +26,7 @@ public sealed class KeyScopes(IConnectionMultiplexer redis, IOptions<SessionStor
         return _scopes.GetOrAdd(named ?? "", _ =>
         {
             var keys = new RedisKeys(named ?? options.Value.KeyPrefix);
-            return new KeyScope(named, keys, new RedisSessionStore(redis, keys, options, cipher), new RedisUserIndex(redis, keys, options));
+            return new KeyScope(named, keys, new RedisSessionStore(redis, keys, cipher), new RedisUserIndex(redis, keys));
         });
     }
 

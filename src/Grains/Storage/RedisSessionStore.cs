@@ -1,12 +1,11 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
 using StackExchange.Redis;
 
 namespace OrleansSessions.Grains.Storage;
 
 /// <summary>Session state in Redis. Every method is one script (or one command) on the session's hash tag.</summary>
-public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<SessionStoreOptions> options, ItemCipher cipher)
+public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, ItemCipher cipher)
 {
     private IDatabase Db => redis.GetDatabase();
 
@@ -185,12 +184,12 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     }
 
     public async Task<string?> GetOwnerAsync(string sessionId) =>
-        await Db.HashGetAsync(keys.SessionMeta(sessionId), "userId").Within(options.Value.CommandTimeout);
+        await Db.HashGetAsync(keys.SessionMeta(sessionId), "userId");
 
     public Task PingAsync() => Db.PingAsync();
 
     private async Task<RedisResult[]> RunAsync(string script, string sessionId, params RedisValue[] args) =>
-        (RedisResult[])(await Db.ScriptEvaluateAsync(script, keys.Session(sessionId), args).Within(options.Value.CommandTimeout))!;
+        (RedisResult[])(await Db.ScriptEvaluateAsync(script, keys.Session(sessionId), args))!;
 
     private static string Status(RedisResult[] reply) => (string)reply[0]!;
 

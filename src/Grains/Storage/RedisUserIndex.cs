@@ -1,24 +1,21 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace OrleansSessions.Grains.Storage;
 
 /// <summary>Each user's conversation index: a sorted set of session ids scored by last activity (server µs).</summary>
-public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys, IOptions<SessionStoreOptions> options)
+public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys)
 {
     private IDatabase Db => redis.GetDatabase();
 
-    private TimeSpan Timeout => options.Value.CommandTimeout;
-
     public Task AddAsync(string userId, string sessionId) =>
-        Db.ScriptEvaluateAsync(UserIndexScripts.Add, [keys.UserIndex(userId)], [sessionId]).Within(Timeout);
+        Db.ScriptEvaluateAsync(UserIndexScripts.Add, [keys.UserIndex(userId)], [sessionId]);
 
     public Task TouchAsync(string userId, string sessionId) =>
-        Db.ScriptEvaluateAsync(UserIndexScripts.Touch, [keys.UserIndex(userId)], [sessionId]).Within(Timeout);
+        Db.ScriptEvaluateAsync(UserIndexScripts.Touch, [keys.UserIndex(userId)], [sessionId]);
 
     public Task RemoveAsync(string userId, string sessionId) =>
-        Db.SortedSetRemoveAsync(keys.UserIndex(userId), sessionId).Within(Timeout);
+        Db.SortedSetRemoveAsync(keys.UserIndex(userId), sessionId);
 
     /// <summary>Entries most recently active first, starting at <paramref name="maxScore"/> (inclusive).</summary>
     public async Task<IReadOnlyList<(string SessionId, long Activity)>> RangeAsync(
@@ -26,7 +23,7 @@ public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys,
     {
         var max = maxScore?.ToString(CultureInfo.InvariantCulture) ?? "+inf";
         var flat = (string[])(await Db.ScriptEvaluateAsync(
-            UserIndexScripts.Range, [keys.UserIndex(userId)], [max, skip, take]).Within(Timeout))!;
+            UserIndexScripts.Range, [keys.UserIndex(userId)], [max, skip, take]))!;
         var entries = new (string, long)[flat.Length / 2];
         for (var i = 0; i < entries.Length; i++)
         {
@@ -43,6 +40,6 @@ public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys,
         args[0] = ((long)grace.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         var i = 1;
         foreach (var id in deadSessionIds) args[i++] = id;
-        await Db.ScriptEvaluateAsync(UserIndexScripts.Prune, [keys.UserIndex(userId)], args).Within(Timeout);
+        await Db.ScriptEvaluateAsync(UserIndexScripts.Prune, [keys.UserIndex(userId)], args);
     }
 }

@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using OrleansSessions.Abstractions;
-using OrleansSessions.Grains.Runtime;
+using Orleans.Runtime;
 using StackExchange.Redis;
 
 namespace OrleansSessions.Silo.Api;
 
-/// <summary>Maps what a request can run into to a problem document: refused input to 4xx, an unreachable
-/// Redis or a stopping silo to 503 with Retry-After.</summary>
+/// <summary>Maps what a request can run into to a problem document: refused input to 4xx; an unreachable Redis, a
+/// grain call caught by a silo's death or shutdown, or a call that timed out to 503 with Retry-After (a retry with
+/// the same operation id is stored once).</summary>
 public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -39,10 +40,12 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         SessionAlreadyExistsException exists => Problem(StatusCodes.Status409Conflict, "Conflict", exists.Message, "sessionId"),
         OperationIdConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message, "operationId"),
         HistoryPreconditionFailedException mismatch => Problem(StatusCodes.Status409Conflict, "Conflict", mismatch.Message, "expectedSuffix"),
+        InvalidSessionRequestException invalid => Problem(StatusCodes.Status400BadRequest, "Bad request", invalid.Message, invalid.Field),
         BadHttpRequestException bad => Problem(bad.StatusCode, Titles(bad.StatusCode), bad.Message, "request"),
-        SiloStoppingException stopping => Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", stopping.Message, null),
-        RedisConnectionException or RedisTimeoutException or TimeoutException =>
+        SessionStoreUnavailableException or RedisConnectionException or TimeoutException =>
             Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The session store is unreachable; retry shortly.", null),
+        SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or OrleansLifecycleCanceledException =>
+            Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The cluster is moving this session between silos; retry shortly.", null),
         _ => null,
     };
 

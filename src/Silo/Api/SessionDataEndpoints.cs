@@ -1,6 +1,5 @@
 using System.Text.Json;
 using OrleansSessions.Abstractions;
-using OrleansSessions.Grains.Runtime;
 using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Silo.Api;
@@ -40,12 +39,12 @@ public static class SessionDataEndpoints
     }
 
     private static async Task<IResult> GetAllAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
-        Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetAllDataAsync(ct), ct));
+        Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetAllDataAsync(ct), safeToRepeat: true, ct));
 
     private static async Task<IResult> GetAsync(string sessionId, string key, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("key", key);
-        var value = await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetDataAsync(key, ct), ct);
+        var value = await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetDataAsync(key, ct), safeToRepeat: true, ct);
         return value is { } found
             ? Results.Json(found)
             : throw new ApiProblemException(StatusCodes.Status404NotFound, "key", $"The session has no data under '{key}'.");
@@ -58,7 +57,7 @@ public static class SessionDataEndpoints
         rules.Id("key", key);
         using var body = await JsonRequest.ReadValueAsync(request, rules.Limits, ct);
         var value = rules.DataValue("body", body.RootElement);
-        await caller.OnSessionAsync(grains, sessionId, g => g.SetDataAsync(key, value, ct), ct);
+        await caller.OnSessionAsync(grains, sessionId, g => g.SetDataAsync(key, value, ct));
         return Results.NoContent();
     }
 
@@ -69,20 +68,13 @@ public static class SessionDataEndpoints
         rules.Id("key", key);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
         var (path, value) = parse.UpdateData(body.RootElement);
-        try
-        {
-            return Results.Json(await caller.OnSessionAsync(grains, sessionId, g => g.UpdateDataAsync(key, path, value, ct), ct));
-        }
-        catch (ArgumentException error) when (error.ParamName == "path")
-        {
-            throw ApiProblemException.BadRequest("path", error.Message);
-        }
+        return Results.Json(await caller.OnSessionAsync(grains, sessionId, g => g.UpdateDataAsync(key, path, value, ct)));
     }
 
     private static async Task<IResult> DeleteAsync(string sessionId, string key, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("key", key);
-        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.SetDataAsync(key, null, ct), ct);
+        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.SetDataAsync(key, null, ct));
         return Results.NoContent();
     }
 }

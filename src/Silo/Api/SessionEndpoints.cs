@@ -1,6 +1,4 @@
 using OrleansSessions.Abstractions;
-using OrleansSessions.Grains;
-using OrleansSessions.Grains.Runtime;
 using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Silo.Api;
@@ -79,7 +77,7 @@ public static class SessionEndpoints
         caller.RefuseChosenSessionId(JsonFields.Optional(body.RootElement, "sessionId") is not null);
         var (sessionId, command) = parse.Create(body.RootElement, caller.UserId);
         command = command with { UserId = caller.Owner(command.UserId)! };
-        var info = await caller.Session(grains, sessionId).CallAsync(g => g.CreateAsync(command, ct));
+        var info = await caller.Session(grains, sessionId).CreateAsync(command, ct);
         return Results.Created($"/v1/sessions/{Uri.EscapeDataString(sessionId)}", info);
     }
 
@@ -88,7 +86,7 @@ public static class SessionEndpoints
 
     private static async Task<IResult> DeleteAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
-        var deleted = await caller.Session(grains, rules.Id("sessionId", sessionId)).CallAsync(g => g.DeleteAsync(caller.UserId, ct));
+        var deleted = await caller.Session(grains, rules.Id("sessionId", sessionId)).DeleteAsync(caller.UserId, ct);
         return deleted ? Results.NoContent() : throw new SessionNotFoundException(sessionId);
     }
 
@@ -102,7 +100,7 @@ public static class SessionEndpoints
             role is null ? null : rules.Text("role", role, rules.Limits.MaxNameLength),
             rules.OptionalFlag("safeStart", safeStart),
             rules.OptionalFlag("refreshTtl", refreshTtl));
-        return Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.ReadAsync(query, ct), ct));
+        return Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.ReadAsync(query, ct), safeToRepeat: true, ct));
     }
 
     private static async Task<IResult> AppendItemsAsync(
@@ -115,7 +113,7 @@ public static class SessionEndpoints
         // A user token appends only to a session of its own that exists (no create-on-append: that would tell a free
         // id from another user's); the script checks the owner again, atomically with the append.
         if (caller.UserId is not null) await caller.GetInfoAsync(grains, sessionId, ct);
-        return Results.Ok(await caller.Session(grains, sessionId).AppendAsync(command, ct));
+        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.AppendAsync(command, ct), safeToRepeat: command.OperationId is not null, ct));
     }
 
     private static Task<IResult> ReplaceItemsAsync(
@@ -132,12 +130,12 @@ public static class SessionEndpoints
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
         var command = parse(body.RootElement);
-        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.ChangeHistoryAsync(command, ct), ct));
+        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.ChangeHistoryAsync(command, ct), safeToRepeat: command.OperationId is not null, ct));
     }
 
     private static async Task<IResult> PopItemAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
-        var item = await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.PopAsync(ct), ct);
+        var item = await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.PopAsync(ct));
         return item is null ? Results.NoContent() : Results.Ok(item);
     }
 
@@ -145,7 +143,7 @@ public static class SessionEndpoints
         string sessionId, string? resetAgents, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         var reset = rules.OptionalFlag("resetAgents", resetAgents);
-        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.ClearAsync(reset, ct), ct);
+        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.ClearAsync(reset, ct));
         return Results.NoContent();
     }
 
@@ -155,6 +153,6 @@ public static class SessionEndpoints
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
         var agent = parse.TrackAgent(body.RootElement);
-        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.TrackAgentAsync(agent, ct), ct));
+        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.TrackAgentAsync(agent, ct)));
     }
 }

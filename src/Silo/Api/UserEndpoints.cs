@@ -1,5 +1,4 @@
 using OrleansSessions.Abstractions;
-using OrleansSessions.Grains.Runtime;
 using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Silo.Api;
@@ -26,20 +25,13 @@ public static class UserEndpoints
         caller.RequireSelf(rules.Id("userId", userId));
         var pageSize = (int)(rules.OptionalNumber("limit", limit, 1, rules.Limits.MaxPageSize) ?? rules.Limits.DefaultPageSize);
         if (cursor is { Length: 0 or > 1024 }) throw ApiProblemException.BadRequest("cursor", "cursor must be 1 to 1024 characters.", 1024);
-        try
-        {
-            return Results.Ok(await grains.GetGrain<IUserGrain>(caller.Scope.GrainKey(userId)).CallAsync(g => g.ListSessionsAsync(pageSize, cursor, ct)));
-        }
-        catch (ArgumentException error) when (error.ParamName == "cursor")
-        {
-            throw ApiProblemException.BadRequest("cursor", "cursor is not one returned by a previous listing.");
-        }
+        return Results.Ok(await caller.OnUserAsync(grains, userId, g => g.ListSessionsAsync(pageSize, cursor, ct), safeToRepeat: true, ct));
     }
 
     private static async Task<IResult> EraseAsync(string userId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
     {
         caller.RequireSelf(rules.Id("userId", userId));
-        await grains.GetGrain<IUserGrain>(caller.Scope.GrainKey(userId)).CallAsync(g => g.EraseAsync(ct));
+        await caller.OnUserAsync(grains, userId, g => g.EraseAsync(ct), safeToRepeat: true, ct); // erasing twice erases the same
         return Results.NoContent();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace OrleansSessions.Silo.Auth;
 
@@ -21,6 +22,9 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UserTokens>();
+        // Authentication brings Data Protection along; nothing here protects data that outlives the process (no
+        // cookies, no antiforgery), so its keys stay in memory rather than on disk unencrypted.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
 
         services.AddAuthentication(SelectScheme)
             .AddPolicyScheme(SelectScheme, null, o => o.ForwardDefaultSelector = context =>

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using OrleansSessions.Abstractions;
-using OrleansSessions.Grains.Runtime;
+using OrleansSessions.Grains;
 using OrleansSessions.Grains.Storage;
 using OrleansSessions.Silo.Api;
 
@@ -10,7 +10,7 @@ namespace OrleansSessions.Silo.Auth;
 /// Who is calling, and so what it may reach: a tenant's backend reaches its tenant's key space; a user token reaches
 /// only its user's sessions there. For a user token, another user's session answers exactly as a missing one does.
 /// </summary>
-public sealed class Caller(KeyScope scope, string? tenant, string? userId)
+public sealed class Caller(KeyScope scope, string? tenant, string? userId, GrainCallRetry retry)
 {
     public KeyScope Scope => scope;
 
@@ -28,33 +28,40 @@ public sealed class Caller(KeyScope scope, string? tenant, string? userId)
             ?? throw new InvalidOperationException($"The authenticated tenant '{tenant}' is not configured.");
         var isUser = principal.HasClaim(CallerClaims.Scope, CallerClaims.UserScope);
         var scope = services.GetRequiredService<KeyScopes>().For(keyPrefix);
-        return ValueTask.FromResult(new Caller(scope, tenant, isUser ? principal.FindFirstValue(CallerClaims.User) : null));
+        var user = isUser ? principal.FindFirstValue(CallerClaims.User) : null;
+        return ValueTask.FromResult(new Caller(scope, tenant, user, services.GetRequiredService<GrainCallRetry>()));
     }
 
-    public GrainReference<ISessionGrain> Session(IGrainFactory grains, string sessionId) =>
-        grains.GetGrain<ISessionGrain>(scope.GrainKey(sessionId));
+    public ISessionGrain Session(IGrainFactory grains, string sessionId) => grains.GetGrain<ISessionGrain>(scope.GrainKey(sessionId));
 
-    /// <summary>One turn of the session's grain, after checking (in that turn) that a user token's user owns it.</summary>
-    public Task<T> OnSessionAsync<T>(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task<T>> call, CancellationToken ct) =>
-        Session(grains, sessionId).CallAsync(async grain =>
-        {
-            if (userId is not null) RequireOwner(await grain.GetInfoAsync(ct));
-            return await call(grain);
-        });
+    /// <summary>A call of the session's grain that, for a user token, reaches only that user's sessions: the grain checks
+    /// the owner in the same call as the operation, and answers another's session as a missing one. A call that is
+    /// <paramref name="safeToRepeat"/> (a read, a write with an operation id) is repeated if a silo's departure caught it.</summary>
+    public async Task<T> OnSessionAsync<T>(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task<T>> call,
+        bool safeToRepeat = false, CancellationToken ct = default)
+    {
+        SessionAccess.LimitTo(userId); // flows with the grain call; reverts when this method returns
+        var grain = Session(grains, sessionId);
+        return safeToRepeat ? await retry.RunAsync(() => call(grain), ct) : await call(grain);
+    }
 
-    /// <summary>The session, if the caller may see it (a user token: only its user's), else not found.</summary>
-    public Task<SessionInfo> GetInfoAsync(IGrainFactory grains, string sessionId, CancellationToken ct) =>
-        Session(grains, sessionId).CallAsync(async grain => RequireOwner(await grain.GetInfoAsync(ct)));
-
-    private SessionInfo RequireOwner(SessionInfo info) =>
-        userId is null || info.UserId == userId ? info : throw new SessionNotFoundException(info.SessionId);
-
-    public Task OnSessionAsync(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task> call, CancellationToken ct) =>
+    public Task OnSessionAsync(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task> call) =>
         OnSessionAsync(grains, sessionId, async grain =>
         {
             await call(grain);
             return true;
-        }, ct);
+        });
+
+    /// <summary>The session, if the caller may see it (a user token: only its user's), else not found.</summary>
+    public Task<SessionInfo> GetInfoAsync(IGrainFactory grains, string sessionId, CancellationToken ct) =>
+        OnSessionAsync(grains, sessionId, g => g.GetInfoAsync(ct), safeToRepeat: true, ct);
+
+    /// <summary>A call of a user's grain; <paramref name="safeToRepeat"/> as for sessions.</summary>
+    public Task<T> OnUserAsync<T>(IGrainFactory grains, string userId, Func<IUserGrain, Task<T>> call, bool safeToRepeat, CancellationToken ct)
+    {
+        var grain = grains.GetGrain<IUserGrain>(scope.GrainKey(userId));
+        return safeToRepeat ? retry.RunAsync(() => call(grain), ct) : call(grain);
+    }
 
     /// <summary>A user token may act only for its own user: another one is answered as an unknown user.</summary>
     public void RequireSelf(string requestedUserId)

@@ -5,7 +5,7 @@ namespace OrleansSessions.Silo.Cluster;
 public static class ClusterEndpoints
 {
     public static void MapClusterEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/cluster", async (SiloPresence presence) => Results.Ok(await presence.ListAsync()))
+        app.MapGet("/v1/cluster", async (IGrainFactory grains) => Results.Ok(await ClusterReport.ReadAsync(grains)))
             .WithTags("Cluster")
             .RequireAuthorization(AuthServiceCollectionExtensions.AdminPolicy)
             .Produces<ClusterInfo>();

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
-using OrleansSessions.Grains.Runtime;
 using OrleansSessions.Grains.Storage;
 using OrleansSessions.Silo.Api;
 using OrleansSessions.Silo.Auth;
@@ -14,7 +13,8 @@ namespace OrleansSessions.Silo.Events;
 /// <c>GET /v1/sessions/{sessionId}/events</c>: Server-Sent Events, one per append, pop and clear, in the session's
 /// order, whichever silo made the change. Resumes after the event named by Last-Event-ID (or ?lastEventId=);
 /// without one it starts at the next change. A "reset" event says the events since then are no longer kept (read
-/// the items afresh); "deleted" ends the stream.
+/// the items afresh); "deleted" ends the stream. Streams end as soon as the silo starts stopping, so a client
+/// reconnects (with Last-Event-ID) to another silo and shutdown is not held up by open streams.
 /// </summary>
 public static class SessionEventEndpoints
 {
@@ -30,8 +30,10 @@ public static class SessionEventEndpoints
 
     private static async Task StreamAsync(
         string sessionId, string? lastEventId, HttpContext context, Caller caller, InputRules rules, IGrainFactory grains,
-        SessionChangeNotifier notifier, IOptions<JsonOptions> json, CancellationToken ct)
+        SessionChangeNotifier notifier, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
     {
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        var ct = streaming.Token;
         rules.Id("sessionId", sessionId);
         if (caller.UserId is not null) await caller.GetInfoAsync(grains, sessionId, ct);
         var store = caller.Scope.Sessions;

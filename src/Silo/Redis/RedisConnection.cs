@@ -1,28 +1,42 @@
 using Microsoft.Extensions.Options;
+using OrleansSessions.Grains.Storage;
 using StackExchange.Redis;
 
 namespace OrleansSessions.Silo.Redis;
 
 /// <summary>
-/// The silo's one connection to its Redis-protocol server: the configured server, or an embedded Garnet started
-/// here when none is configured. It opens before any hosted service starts (the web server included, so no request
-/// can come before it) and closes after all of them have stopped (so the turns the runtime drains still have it).
+/// The silo's one connection to its Redis-protocol server, shared by the grains and Orleans' Redis membership: the
+/// configured server, or an embedded Garnet started here when none is configured. It opens before any hosted
+/// service starts (the web server and the silo included, so no request or grain call can come before it) and closes
+/// after all of them have stopped (so grains deactivating on shutdown still have it).
 /// </summary>
 public sealed partial class RedisConnection(
     IOptions<RedisOptions> options,
+    IOptions<SessionStoreOptions> storeOptions,
     IOptions<EmbeddedStoreOptions> embeddedOptions,
     IConfiguration configuration,
     IHostEnvironment environment,
     ILogger<RedisConnection> logger) : IHostedLifecycleService, IAsyncDisposable
 {
+    private readonly TaskCompletionSource<IConnectionMultiplexer> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ConnectionMultiplexer? _multiplexer;
     private EmbeddedGarnet? _embedded;
+
+    /// <summary>True when the configuration names a Redis server; false means the embedded development store.</summary>
+    public static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{RedisOptions.Section}:ConnectionString"]) || !string.IsNullOrWhiteSpace(configuration["REDIS_URL"]);
 
     public IConnectionMultiplexer Multiplexer =>
         _multiplexer ?? throw new InvalidOperationException("The Redis connection is opened when the silo starts.");
 
     /// <summary>The connection while it is open; null before the silo started and after it stopped.</summary>
     public IConnectionMultiplexer? Current => _multiplexer;
+
+    /// <summary>How the connection was made (for Orleans' options, which want to see one).</summary>
+    public ConfigurationOptions Options { get; private set; } = new();
+
+    /// <summary>The connection, once the silo has opened it.</summary>
+    public Task<IConnectionMultiplexer> ConnectAsync() => _opened.Task;
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -45,7 +59,15 @@ public sealed partial class RedisConnection(
 
         connection.AbortOnConnectFail = false;
         connection.ConnectTimeout = options.Value.ConnectTimeoutMs;
+        // A Redis that accepts connections but stops answering fails calls within the command timeout instead of
+        // holding them; timeouts are checked on each heartbeat, so beat at least twice per timeout.
+        var timeout = storeOptions.Value.CommandTimeout;
+        connection.AsyncTimeout = connection.SyncTimeout = (int)Math.Ceiling(timeout.TotalMilliseconds);
+        connection.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(50, timeout.TotalMilliseconds / 2)));
+        connection.BacklogPolicy = BacklogPolicy.FailFast; // while the connection is down, fail at once rather than queue
+        Options = connection;
         _multiplexer = await ConnectionMultiplexer.ConnectAsync(connection);
+        _opened.TrySetResult(_multiplexer);
         LogConnected(string.Join(",", connection.EndPoints), _multiplexer.IsConnected);
     }
 

@@ -5,7 +5,8 @@ namespace OrleansSessions.Tests.Infrastructure;
 
 /// <summary>The silo, hosted in the test, on the test server (or, with no connection string, its own embedded Garnet).
 /// On an external store it is configured with <see cref="TestAuth"/>'s tenants unless the settings name Auth
-/// themselves, and its clients call as the test tenant.</summary>
+/// themselves, and its clients call as the test tenant. Its Orleans silo takes free loopback ports and joins the
+/// cluster named after its key prefix, so silos of one test form a cluster and never meet another test's.</summary>
 public sealed class SiloFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
@@ -13,6 +14,7 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
     public SiloFactory(Dictionary<string, string?> settings)
     {
         _settings = new(settings);
+        foreach (var (key, value) in OrleansSettings(settings.GetValueOrDefault("Sessions:KeyPrefix"))) _settings.TryAdd(key, value);
         if (!string.IsNullOrEmpty(settings.GetValueOrDefault("Redis:ConnectionString")) && !settings.Keys.Any(k => k.StartsWith("Auth:", StringComparison.Ordinal)))
         {
             foreach (var (key, value) in TestAuth.Settings(settings.GetValueOrDefault("Sessions:KeyPrefix"))) _settings[key] = value;
@@ -30,6 +32,15 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in extra ?? []) settings[key] = value;
         return new SiloFactory(settings);
     }
+
+    /// <summary>The Orleans settings of a test silo: free ports on loopback, in the cluster of <paramref name="keyPrefix"/>.</summary>
+    public static Dictionary<string, string?> OrleansSettings(string? keyPrefix) => new()
+    {
+        ["Orleans:ClusterId"] = keyPrefix ?? "embedded",
+        ["Orleans:SiloPort"] = "0",
+        ["Orleans:GatewayPort"] = "0",
+        ["Orleans:AdvertisedAddress"] = "127.0.0.1",
+    };
 
     public string? Setting(string key) => _settings.GetValueOrDefault(key);
 

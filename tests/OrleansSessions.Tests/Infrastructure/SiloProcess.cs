@@ -57,7 +57,8 @@ public sealed class SiloProcess : IAsyncDisposable
         info.ArgumentList.Add(address.ToString().TrimEnd('/'));
         info.Environment["Redis__ConnectionString"] = server.ConnectionString;
         info.Environment["Sessions__KeyPrefix"] = keyPrefix;
-        info.Environment["Silo__Name"] = name;
+        info.Environment["Orleans__SiloName"] = name;
+        foreach (var (key, value) in SiloFactory.OrleansSettings(keyPrefix)) info.Environment[key.Replace(":", "__")] = value;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__OrleansSessions"] = "Information";
         foreach (var (key, value) in TestAuth.Settings(keyPrefix)) info.Environment[key.Replace(":", "__")] = value;

@@ -1,8 +1,8 @@
-namespace OrleansSessions.Abstractions;
+namespace OrleansSessions.Grains;
 
-/// <summary>One caller's request in a batch that a grain serves in a single turn (group commit): the grain
+/// <summary>One caller's request in a batch that a grain serves in a single step (group commit): the grain
 /// completes or fails each one, and each caller awaits only its own <see cref="Result"/>.</summary>
-public sealed class PendingCall<TRequest, TResult>(TRequest request)
+internal sealed class PendingCall<TRequest, TResult>(TRequest request)
 {
     private readonly TaskCompletionSource<TResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Caching;
+using OrleansSessions.Grains.Storage;
+
+namespace OrleansSessions.Grains;
+
+public static class SessionGrainsSiloBuilderExtensions
+{
+    /// <summary>Registers what the session and user grains need on a silo: their Redis stores, options, caches and the
+    /// filter that reports an unreachable store. An
+    /// <see cref="StackExchange.Redis.IConnectionMultiplexer"/> must be registered by the host.</summary>
+    public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        services.AddOptions<SessionStoreOptions>().BindConfiguration(SessionStoreOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SessionCacheOptions>().BindConfiguration(SessionCacheOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.Section);
+        services.AddSingleton<SessionCacheBudget>();
+
+        services.AddSingleton<ItemCipher>();
+        services.AddSingleton<KeyScopes>();
+        services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Keys);
+        services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Sessions);
+        services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Users);
+
+        silo.AddIncomingGrainCallFilter<StoreFailureFilter>();
+        return silo;
+    }
+}

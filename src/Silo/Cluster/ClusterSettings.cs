@@ -1,0 +1,110 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSessions.Silo.Cluster;
+
+/// <summary>Where a session's activation goes the first time it is called.</summary>
+public enum GrainPlacement
+{
+    /// <summary>On the silo that received the call: with a load balancer that spreads (or hashes) requests, sessions
+    /// spread with them, and a balancer that routes by session id makes every call local.</summary>
+    PreferLocal,
+    Random,
+    HashBased,
+    /// <summary>Orleans' own default: by CPU and memory statistics, which lag behind a burst of new sessions.</summary>
+    ResourceOptimized,
+}
+
+/// <summary>The Orleans side of a silo (section "Orleans"): which cluster it joins, its ports and advertised
+/// address, how fast a dead silo is detected, where new activations go, and call timing. Read and checked before
+/// the host is built, so a bad value stops the silo before it starts.</summary>
+public sealed class ClusterSettings
+{
+    public const string Section = "Orleans";
+
+    /// <summary>Silos with the same cluster id (and service id) on the same Redis form one cluster.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "Orleans:ClusterId: 1 to 64 of A-Z a-z 0-9 _ . -")]
+    public string ClusterId { get; set; } = "orleans-sessions";
+
+    /// <summary>Stays the same across deployments of this service (Orleans keys durable state by it).</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "Orleans:ServiceId: 1 to 64 of A-Z a-z 0-9 _ . -")]
+    public string ServiceId { get; set; } = "orleans-sessions";
+
+    /// <summary>This silo's name in the membership table and in GET /v1/cluster.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.:@-]{1,128}$", ErrorMessage = "Orleans:SiloName: 1 to 128 of A-Z a-z 0-9 _ . : @ -")]
+    public string SiloName { get; set; } = $"{Dns.GetHostName()}-{Environment.ProcessId}";
+
+    /// <summary>Silo-to-silo port; 0 takes a free one (tests, several silos on one machine).</summary>
+    [Range(0, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port for Orleans clients (IClusterClient); 0 takes a free one.</summary>
+    [Range(0, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The IP address or host name other silos reach this one at (a container's service name, say); the
+    /// silo listens there. Default: this machine's first non-loopback address (loopback with the embedded store).</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>How long a probe of another silo may go unanswered before it counts as missed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Missed probes after which a silo votes another dead. With the probe timeout: a killed silo is declared
+    /// dead, and its sessions answer on the survivors, about ProbeTimeout × NumMissedProbesLimit after it died.</summary>
+    [Range(1, 10)]
+    public int NumMissedProbesLimit { get; set; } = 2;
+
+    public GrainPlacement Placement { get; set; } = GrainPlacement.PreferLocal;
+
+    /// <summary>An activation with no call for this long is deactivated (its cache freed).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan IdleDeactivationAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A grain call that takes longer fails (503 at the HTTP API), and the grain is told to cancel it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <exception cref="OptionsValidationException">a value is out of range or the advertised host does not resolve.</exception>
+    public static ClusterSettings Read(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(settings, new ValidationContext(settings), results, validateAllProperties: true);
+        var errors = results.Select(r => r.ErrorMessage ?? "invalid").Select(m => m.StartsWith("Orleans:") ? m : $"Orleans: {m}").ToList();
+        if (settings.AdvertisedAddress is { Length: > 0 } host && !IPAddress.TryParse(host, out _) && Resolve(host) is null)
+        {
+            errors.Add($"Orleans:AdvertisedAddress: '{host}' is neither an IP address nor a host name that resolves.");
+        }
+        if (errors.Count > 0) throw new OptionsValidationException(Section, typeof(ClusterSettings), errors);
+        if (settings.SiloPort == 0) settings.SiloPort = FreePort();
+        if (settings.GatewayPort == 0) settings.GatewayPort = FreePort();
+        return settings;
+    }
+
+    /// <summary>The advertised address as an IP, or null for Orleans' default.</summary>
+    public IPAddress? AdvertisedIp() =>
+        AdvertisedAddress is not { Length: > 0 } host ? null : IPAddress.TryParse(host, out var ip) ? ip : Resolve(host);
+
+    private static IPAddress? Resolve(string host)
+    {
+        try
+        {
+            return Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? Dns.GetHostAddresses(host).FirstOrDefault();
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,59 @@
+using Orleans.Clustering.Redis;
+using Orleans.Configuration;
+using OrleansSessions.Grains;
+using OrleansSessions.Silo.Redis;
+
+namespace OrleansSessions.Silo.Cluster;
+
+public static class SiloHosting
+{
+    /// <summary>Co-hosts an Orleans silo with the HTTP API. With Redis configured, silos with the same cluster id form
+    /// one cluster through Orleans' Redis membership on the same connection the grains use; the embedded development
+    /// store runs a single silo with localhost clustering.</summary>
+    public static ClusterSettings UseSessionSilo(this WebApplicationBuilder builder)
+    {
+        var settings = ClusterSettings.Read(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        var clustered = RedisConnection.IsConfigured(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            silo.AddSessionGrains();
+            if (clustered)
+            {
+                if (settings.AdvertisedIp() is { } advertised) silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort);
+                else silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+                silo.UseRedisClustering(_ => { });
+                silo.Services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((options, connection) =>
+                {
+                    options.ConfigurationOptions = connection.Options;
+                    options.CreateMultiplexer = async _ => (await connection.ConnectAsync(), IsShared: true);
+                });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            }
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+            silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = settings.SiloName);
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = settings.ProbeTimeout;
+                o.NumMissedProbesLimit = settings.NumMissedProbesLimit;
+            });
+            silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = settings.IdleDeactivationAge);
+            silo.Configure<SiloMessagingOptions>(o =>
+            {
+                o.ResponseTimeout = settings.CallTimeout;
+                o.CancelRequestOnTimeout = true;
+            });
+            silo.Services.AddSingleton<Orleans.Runtime.PlacementStrategy>(settings.Placement switch
+            {
+                GrainPlacement.Random => new Orleans.Runtime.RandomPlacement(),
+                GrainPlacement.HashBased => new Orleans.Runtime.HashBasedPlacement(),
+                GrainPlacement.ResourceOptimized => new Orleans.Runtime.ResourceOptimizedPlacement(),
+                _ => new Orleans.Runtime.PreferLocalPlacement(),
+            });
+        });
+        return settings;
+    }
+}
