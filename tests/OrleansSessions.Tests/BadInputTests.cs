@@ -131,6 +131,32 @@ public sealed class BadInputTests(SeededSilo seeded) : IClassFixture<SeededSilo>
         Assert.Equal(before, await seeded.DigestAsync());
     }
 
+    [Theory]
+    [InlineData("{")]
+    [InlineData("{\"items\":[{\"a\":1}")]
+    [InlineData("{\"items\":[{\"a\":\"unterminated")]
+    public async Task A_truncated_body_is_said_to_end_too_soon_not_to_be_too_deep(string body)
+    {
+        var response = await seeded.Silo.CreateClient().PostAsync(Existing + "/items", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, 400, "body");
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("ends before the value is complete", problem.GetProperty("detail").GetString());
+        Assert.False(problem.TryGetProperty("limit", out _));
+    }
+
+    [Fact]
+    public async Task A_body_nested_too_deep_names_the_depth_limit()
+    {
+        var deep = "{\"items\":[" + new string('[', 70) + new string(']', 70) + "]}";
+        var response = await seeded.Silo.CreateClient().PostAsync(Existing + "/items", new StringContent(deep, Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, 400, "body");
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("The JSON is nested deeper than 64 levels.", problem.GetProperty("detail").GetString());
+        Assert.Equal(64, problem.GetProperty("limit").GetInt32());
+    }
+
     [Fact]
     public async Task Invalid_utf8_and_wrong_content_types_are_refused()
     {

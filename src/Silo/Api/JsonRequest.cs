@@ -38,13 +38,41 @@ public static class JsonRequest
         {
             return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
         }
-        catch (JsonException error) when (error.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
-        {
-            throw ApiProblemException.BadRequest("body", $"The JSON is nested deeper than {limits.MaxJsonDepth} levels.", limits.MaxJsonDepth);
-        }
         catch (JsonException error)
         {
-            throw ApiProblemException.BadRequest("body", $"The body is not valid JSON: {error.Message}");
+            var tooDeep = Inspect(body.Span).Deepest > limits.MaxJsonDepth;
+            throw ApiProblemException.BadRequest("body", InvalidJson(body.Span, limits.MaxJsonDepth, error), tooDeep ? limits.MaxJsonDepth : null);
+        }
+    }
+
+    /// <summary>What is wrong with a body the parser refused, in words a client can act on.</summary>
+    private static string InvalidJson(ReadOnlySpan<byte> body, int maxDepth, JsonException error)
+    {
+        var (deepest, endsTooSoon) = Inspect(body);
+        if (deepest > maxDepth) return $"The JSON is nested deeper than {maxDepth} levels.";
+        if (body.Trim(" \t\r\n"u8).IsEmpty) return "The body is empty; it must be JSON.";
+        if (endsTooSoon) return "The body is not valid JSON: it ends before the value is complete (an object, array or string is left open).";
+        var at = error.BytePositionInLine is { } position ? $" at line {error.LineNumber + 1}, byte {position + 1}" : "";
+        return $"The body is not valid JSON{at}: {error.Message.Split(" LineNumber:")[0]}";
+    }
+
+    /// <summary>How deep the body's objects and arrays go, and whether everything in it is valid JSON that simply
+    /// stops too soon (read as a block that more data would follow).</summary>
+    private static (int Deepest, bool EndsTooSoon) Inspect(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { MaxDepth = int.MaxValue }));
+        var deepest = 0;
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) deepest = Math.Max(deepest, reader.CurrentDepth + 1);
+            }
+            return (deepest, true);
+        }
+        catch (JsonException)
+        {
+            return (deepest, false);
         }
     }
 
