@@ -40,14 +40,17 @@ public sealed class DeploymentFilesTests
     [Theory]
     [InlineData("silo1")]
     [InlineData("silo2")]
-    public void Each_silo_uses_redis_reports_readiness_and_waits_for_a_healthy_redis(string name)
+    public void Each_silo_joins_one_orleans_cluster_through_redis_reports_readiness_and_waits_for_a_healthy_redis(string name)
     {
         var silo = Map(Map(Compose(), "services"), name);
         var environment = Map(silo, "environment");
 
         Assert.Equal("redis://redis:6379", Text(environment, "REDIS_URL"));
-        Assert.Equal(name, Text(environment, "Silo__Name"));
-        Assert.Equal($"http://{name}:8080", Text(environment, "Silo__Address"));
+        Assert.Equal("sessions", Text(environment, "Orleans__ClusterId")); // both silos: one cluster
+        Assert.Equal(name, Text(environment, "Orleans__SiloName"));
+        Assert.Equal(name, Text(environment, "Orleans__AdvertisedAddress")); // what the other silo dials
+        Assert.Equal("11111", Text(environment, "Orleans__SiloPort"));
+        Assert.Equal("30000", Text(environment, "Orleans__GatewayPort"));
         Assert.Equal("service_healthy", Text(Map(Map(silo, "depends_on"), "redis"), "condition"));
         var health = List(Map(silo, "healthcheck"), "test").ToList();
         Assert.Equal(["CMD", "dotnet", "OrleansSessions.Silo.dll", "probe", "http://127.0.0.1:8080/health/ready"], health);

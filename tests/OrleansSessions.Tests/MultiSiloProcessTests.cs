@@ -219,6 +219,33 @@ public sealed class MultiSiloProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Sigterm_ends_open_event_streams_at_once_and_stops_after_the_drain_delay_not_the_host_timeout()
+    {
+        var silo = await SiloProcess.StartAsync("streaming", "t" + Guid.NewGuid().ToString("N")[..12], new() { ["Silo:ShutdownDrainDelay"] = "00:00:02" });
+        await using var _ = silo;
+        (await silo.Http.PostAsJsonAsync("/v1/sessions/watched/items", new { items = new[] { new { x = 1 } }, userId = "u" })).EnsureSuccessStatusCode();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/sessions/watched/events");
+        using var response = await silo.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        silo.Terminate();
+        var buffer = new byte[1024];
+        while (await stream.ReadAsync(buffer) > 0)
+        {
+        }
+        var streamEnded = stopping.Elapsed;
+        await silo.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var exited = stopping.Elapsed;
+
+        output.WriteLine($"stream ended {streamEnded.TotalMilliseconds:F0} ms after SIGTERM; process exited after {exited.TotalMilliseconds:F0} ms (drain delay 2 s)");
+        Assert.True(streamEnded < TimeSpan.FromSeconds(1), $"the stream ended only after {streamEnded}");
+        Assert.True(exited < TimeSpan.FromSeconds(10), $"the silo took {exited} to stop");
+        Assert.DoesNotContain("ObjectDisposedException", silo.Output);
+        Assert.DoesNotContain("fail:", silo.Output);
+    }
+
+    [Fact]
     public async Task The_cluster_route_lists_orleans_membership_and_drops_dead_silos()
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];

@@ -73,7 +73,7 @@ public sealed class ClusterSettings
         var settings = configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(settings, new ValidationContext(settings), results, validateAllProperties: true);
-        var errors = results.Select(r => r.ErrorMessage ?? "invalid").Select(m => m.StartsWith("Orleans:") ? m : $"Orleans: {m}").ToList();
+        var errors = results.Select(r => r.ErrorMessage is { } m && m.StartsWith("Orleans:") ? m : $"Orleans:{r.MemberNames.FirstOrDefault()}: {r.ErrorMessage}").ToList();
         if (settings.AdvertisedAddress is { Length: > 0 } host && !IPAddress.TryParse(host, out _) && Resolve(host) is null)
         {
             errors.Add($"Orleans:AdvertisedAddress: '{host}' is neither an IP address nor a host name that resolves.");

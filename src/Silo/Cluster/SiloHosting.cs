@@ -40,7 +40,12 @@ public static class SiloHosting
                 o.ProbeTimeout = settings.ProbeTimeout;
                 o.NumMissedProbesLimit = settings.NumMissedProbesLimit;
             });
-            silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = settings.IdleDeactivationAge);
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                o.CollectionAge = settings.IdleDeactivationAge;
+                // The bound on activations: past Orleans' memory limit (80% of the machine), idle ones go first.
+                o.EnableActivationSheddingOnMemoryPressure = true;
+            });
             silo.Configure<SiloMessagingOptions>(o =>
             {
                 o.ResponseTimeout = settings.CallTimeout;

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using OrleansSessions.Silo.Cluster;
+using OrleansSessions.Tests.Infrastructure;
+
+namespace OrleansSessions.Tests;
+
+/// <summary>The Orleans:* settings: checked before the silo starts, and what a silo runs with.</summary>
+public sealed class ClusterSettingsTests
+{
+    private static ClusterSettings Read(Dictionary<string, string?> settings) =>
+        ClusterSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+    [Theory]
+    [InlineData("Orleans:ClusterId", "two words", "Orleans:ClusterId")]
+    [InlineData("Orleans:ServiceId", "", "Orleans:ServiceId")]
+    [InlineData("Orleans:SiloPort", "70000", "SiloPort")]
+    [InlineData("Orleans:ProbeTimeout", "00:00:00.010", "ProbeTimeout")]
+    [InlineData("Orleans:NumMissedProbesLimit", "0", "NumMissedProbesLimit")]
+    [InlineData("Orleans:CallTimeout", "00:00:00.100", "CallTimeout")]
+    [InlineData("Orleans:IdleDeactivationAge", "00:00:05", "IdleDeactivationAge")]
+    [InlineData("Orleans:AdvertisedAddress", "no-such-host.invalid", "Orleans:AdvertisedAddress")]
+    public void A_bad_value_stops_the_silo_before_it_starts_and_names_the_setting(string key, string value, string named)
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Read(new() { [key] = value }));
+        Assert.Contains(named, refused.Message);
+    }
+
+    [Fact]
+    public void An_unknown_placement_is_refused()
+    {
+        Assert.ThrowsAny<InvalidOperationException>(() => Read(new() { ["Orleans:Placement"] = "Anywhere" }));
+    }
+
+    [Fact]
+    public void Port_zero_takes_a_free_port_and_a_host_name_is_resolved()
+    {
+        var settings = Read(new() { ["Orleans:SiloPort"] = "0", ["Orleans:GatewayPort"] = "0", ["Orleans:AdvertisedAddress"] = "localhost" });
+        Assert.InRange(settings.SiloPort, 1, 65535);
+        Assert.NotEqual(settings.SiloPort, settings.GatewayPort);
+        Assert.True(System.Net.IPAddress.IsLoopback(settings.AdvertisedIp()!));
+    }
+
+    [Fact]
+    public async Task A_silo_runs_with_the_detection_timing_placement_idle_age_and_call_timeout_it_was_given()
+    {
+        await using var silo = await SiloFactory.OnTestServerAsync(new()
+        {
+            ["Orleans:ProbeTimeout"] = "00:00:01.500",
+            ["Orleans:NumMissedProbesLimit"] = "3",
+            ["Orleans:Placement"] = "HashBased",
+            ["Orleans:IdleDeactivationAge"] = "00:20:00",
+            ["Orleans:CallTimeout"] = "00:00:07",
+            ["Orleans:SiloName"] = "configured-silo",
+        });
+        silo.CreateClient();
+        var services = silo.Services;
+
+        var membership = services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+        Assert.Equal((TimeSpan.FromSeconds(1.5), 3), (membership.ProbeTimeout, membership.NumMissedProbesLimit));
+        Assert.IsType<HashBasedPlacement>(services.GetRequiredService<PlacementStrategy>());
+        Assert.Equal(TimeSpan.FromMinutes(20), services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.CollectionAge);
+        var messaging = services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
+        Assert.Equal((TimeSpan.FromSeconds(7), true), (messaging.ResponseTimeout, messaging.CancelRequestOnTimeout));
+        Assert.Equal("configured-silo", services.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value.SiloName);
+        Assert.Equal(silo.Setting("Sessions:KeyPrefix"), services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId);
+    }
+
+    [Fact]
+    public async Task By_default_a_dead_silo_is_detected_within_two_seconds_and_sessions_are_placed_locally()
+    {
+        await using var silo = await SiloFactory.OnTestServerAsync();
+        silo.CreateClient();
+        var membership = silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(2), membership.ProbeTimeout * membership.NumMissedProbesLimit);
+        Assert.IsType<PreferLocalPlacement>(silo.Services.GetRequiredService<PlacementStrategy>());
+        var collection = silo.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+        Assert.Equal((TimeSpan.FromMinutes(5), true), (collection.CollectionAge, collection.EnableActivationSheddingOnMemoryPressure));
+    }
+}
