@@ -23,7 +23,7 @@ report.Line($"Run {DateTimeOffset.UtcNow:u} on {Environment.ProcessorCount} core
 var grains = await GrainsPath.StartAsync(redis, $"bg{run}", FreePort(), FreePort());
 if (Argument("--profile-appends") is { } seconds)
 {
-    // Only in-process appends (64 writers over 1,000 sessions) for a while: something to attach a profiler to.
+    // Only in-silo appends (64 writers over 1,000 sessions) for a while: something to attach a profiler to.
     var until = DateTime.UtcNow.AddSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
     var appended = 0L;
     await Task.WhenAll(Enumerable.Range(0, 64).Select(w => Task.Run(async () =>
@@ -137,7 +137,7 @@ await using (var listingHttp = await SiloHttpPath.StartAsync(redisAddress, $"bl{
 }
 await lister.DisposeAsync();
 
-// Append cost against history length, and newest-N cost against N (grains in-process).
+// Append cost against history length, and newest-N cost against N (grains in-silo).
 var single = Workload.Turn(new Random(7), 1);
 var small = await Measurement.RunAsync("history 10", 1, Scaled(300), (_, _) => grains.AppendAsync("flat-user", "flat", single));
 for (var filled = 0; filled < Scaled(100_000); filled += 1000)

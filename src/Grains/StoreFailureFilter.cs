@@ -13,7 +13,7 @@ public sealed class StoreFailureFilter : IIncomingGrainCallFilter
         {
             await context.Invoke();
         }
-        catch (Exception error) when (error is RedisConnectionException or TimeoutException)
+        catch (Exception error) when (error is RedisConnectionException or RedisTimeoutException)
         {
             throw new SessionStoreUnavailableException($"The session store is unreachable ({error.GetType().Name}); retry shortly.");
         }

@@ -42,8 +42,10 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         HistoryPreconditionFailedException mismatch => Problem(StatusCodes.Status409Conflict, "Conflict", mismatch.Message, "expectedSuffix"),
         InvalidSessionRequestException invalid => Problem(StatusCodes.Status400BadRequest, "Bad request", invalid.Message, invalid.Field),
         BadHttpRequestException bad => Problem(bad.StatusCode, Titles(bad.StatusCode), bad.Message, "request"),
-        SessionStoreUnavailableException or RedisConnectionException or TimeoutException =>
+        SessionStoreUnavailableException or RedisConnectionException or RedisTimeoutException =>
             Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The session store is unreachable; retry shortly.", null),
+        TimeoutException =>
+            Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The session did not answer within Orleans:CallTimeout; retry shortly.", null),
         SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or OrleansLifecycleCanceledException =>
             Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The cluster is moving this session between silos; retry shortly.", null),
         _ => null,
