@@ -5,7 +5,7 @@ using OrleansSessions.Bench;
 using OrleansSessions.Bench.Paths;
 using StackExchange.Redis;
 
-// dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--scale 1.0]
+// dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--scale 1.0] [--script-cost]
 // Without --redis it starts a redis-server from PATH on a free loopback port and stops it at the end.
 var redisArgument = Argument("--redis");
 var outFile = Argument("--out");
@@ -20,6 +20,11 @@ var report = new Report();
 report.Line($"Run {DateTimeOffset.UtcNow:u} on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, " +
     $"Redis at {redisAddress} ({(await redis.GetServer(redis.GetEndPoints()[0]).InfoAsync("server")).SelectMany(g => g).FirstOrDefault(p => p.Key == "redis_version").Value ?? "?"}), scale {scale}.");
 
+if (args.Contains("--script-cost"))
+{
+    Console.WriteLine(await ScriptCost.MeasureAsync(redis, $"bs{run}", Scaled(5000)));
+    return 0;
+}
 var grains = await GrainsPath.StartAsync(redis, $"bg{run}", FreePort(), FreePort());
 if (Argument("--profile-appends") is { } seconds)
 {
@@ -163,6 +168,7 @@ report.Line(string.Create(CultureInfo.InvariantCulture,
     $"A cached session of 5,000 items ({itemBytes / 1024.0:F0} KiB of item JSON) grew the heap by {(after - before) / 1024.0:F0} KiB: {(double)(after - before) / itemBytes:F2}× its items' bytes."));
 
 foreach (var path in paths) await path.DisposeAsync();
+report.Line(await ScriptCost.MeasureAsync(redis, $"bs{run}", Scaled(5000)));
 if (outFile is not null) await File.WriteAllTextAsync(outFile, report.ToString());
 return 0;
 

@@ -140,6 +140,30 @@ public abstract class SessionGrainTestsBase(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task Appends_within_a_second_keep_every_key_expiring_together_and_a_later_one_moves_them_all()
+    {
+        var host = cluster.NewSpace();
+        var session = host.Session("ttl-lazy");
+        var keys = host.Keys.Session("ttl-lazy");
+        await session.CreateAsync(new CreateSessionCommand("owner", null, 600, null), default);
+        await session.AppendAsync(Batch("a"), default);                                                    // the TTL on every key
+        await session.AppendAsync(Batch("b") with { OperationId = "op", Agent = "agent" }, default);      // makes ops and agents
+
+        async Task<List<long>> ExpiriesAsync() =>
+            [.. (await Task.WhenAll(keys.Take(4).Append(keys[5]).Select(k => host.Db.ExecuteAsync("PEXPIRETIME", k)))).Select(r => (long)r)];
+        var first = await ExpiriesAsync();
+        Assert.All(first, e => Assert.True(e > 0, "every key expires"));
+        Assert.True(first.Max() - first.Min() <= 1000, $"keys expire together: {string.Join(", ", first)}");
+
+        await Task.Delay(1100);
+        await session.AppendAsync(Batch("c"), default);
+        var moved = await ExpiriesAsync();
+        Assert.All(moved.Zip(first), pair => Assert.True(pair.First >= pair.Second + 1000, "a write a second later moves every key"));
+        var info = await session.GetInfoAsync(default);
+        Assert.InRange((info.ExpiresAt!.Value - info.UpdatedAt).TotalSeconds, 599, 600);
+    }
+
+    [Fact]
     public async Task An_expired_session_is_gone_and_a_new_one_with_its_id_starts_empty()
     {
         var host = cluster.NewSpace();

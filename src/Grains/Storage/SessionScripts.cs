@@ -2,8 +2,8 @@ namespace OrleansSessions.Grains.Storage;
 
 /// <summary>
 /// The Lua scripts behind every session operation. Each runs atomically on the session's hash tag with
-/// KEYS = 1 meta (hash: userId, title, createdAt, updatedAt, lastSeq, version, ttlMs, expiresAt, metadata,
-/// currentAgent, tokens, eventsTrimmedTo), 2 items (sorted set: score = seq, member = "seq|createdAtMs|json"),
+/// KEYS = 1 meta (hash: userId, title, createdAt, updatedAt, lastSeq, version, ttlMs, expiresAt, ttlAppliedAt,
+/// metadata, currentAgent, tokens, eventsTrimmedTo), 2 items (sorted set: score = seq, member = "seq|createdAtMs|json"),
 /// 3 ops (hash: operation id -> "fingerprint|firstSeq|lastSeq"), 4 agents (sorted set: agent name, score = its
 /// place in the order agents were first used), 5 data (hash: key -> "version|json"), 6 events (sorted set:
 /// score = version, member = "version|kind|firstSeq|lastSeq" for each append, pop and clear; the newest
@@ -12,6 +12,8 @@ namespace OrleansSessions.Grains.Storage;
 /// </summary>
 internal static class SessionScripts
 {
+    /// <summary>How many versions back the event log reaches (it is trimmed every 64 versions, so it holds the
+    /// events of the newest 1,000 to 1,063 changes).</summary>
     public const string EventsKept = "1000";
 
     private const string Prelude = $$"""
@@ -26,28 +28,34 @@ internal static class SessionScripts
         local function start_session(now, owner, title, ttl, metadata)
           redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
           redis.call('HSET', KEYS[1], 'userId', owner, 'title', title, 'createdAt', now, 'lastSeq', 0,
-            'version', 0, 'ttlMs', ttl, 'metadata', metadata, 'eventsTrimmedTo', 0)
+            'version', 0, 'ttlMs', ttl, 'metadata', metadata, 'eventsTrimmedTo', 0, 'ttlAppliedAt', 0)
+        end
+        -- Adds the agent to the agents used; true when it was new there (and so the key may be new too).
+        local function add_agent(agent)
+          if redis.call('ZSCORE', KEYS[4], agent) then return false end
+          redis.call('ZADD', KEYS[4], redis.call('ZCARD', KEYS[4]) + 1, agent)
+          return true
         end
         local function use_agent(agent)
           redis.call('HSET', KEYS[1], 'currentAgent', agent)
-          if not redis.call('ZSCORE', KEYS[4], agent) then
-            redis.call('ZADD', KEYS[4], redis.call('ZCARD', KEYS[4]) + 1, agent)
-          end
+          add_agent(agent)
         end
+        -- Gives every key of the session the TTL from now. ttlAppliedAt = 0 tells the next append to do the same, as
+        -- only an append keeps track of the keys it may create.
         local function apply_ttl(now)
           local ttl = tonumber(redis.call('HGET', KEYS[1], 'ttlMs') or '0')
           if ttl > 0 then
-            redis.call('HSET', KEYS[1], 'expiresAt', now + ttl)
+            redis.call('HSET', KEYS[1], 'expiresAt', now + ttl, 'ttlAppliedAt', 0)
             for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
           end
         end
+        -- The event's score is its version: every 64th version drops the events older than the newest EventsKept
+        -- versions, and eventsTrimmedTo says from where the log is whole.
         local function record_event(version, kind, first, last)
           redis.call('ZADD', KEYS[6], version, version .. '|' .. kind .. '|' .. first .. '|' .. last)
-          local excess = redis.call('ZCARD', KEYS[6]) - {{EventsKept}}
-          if excess > 0 then
-            local newest_dropped = redis.call('ZRANGE', KEYS[6], excess - 1, excess - 1, 'WITHSCORES')
-            redis.call('ZREMRANGEBYRANK', KEYS[6], 0, excess - 1)
-            redis.call('HSET', KEYS[1], 'eventsTrimmedTo', newest_dropped[2])
+          if version % 64 == 0 and version > {{EventsKept}} then
+            redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', version - {{EventsKept}})
+            redis.call('HSET', KEYS[1], 'eventsTrimmedTo', version - {{EventsKept}})
           end
         end
         -- Every change bumps the version and logs its item event (kind = nil for other changes); then, once per
@@ -92,20 +100,28 @@ internal static class SessionScripts
     /// session must have ('' = any), agent, tokens, ttlMs from now on ('' = keep), item count, the items.
     /// Returns {'missing'} when the session does not exist and may not be created, else {'done', {result, ...}} with
     /// {'not-owner'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner} or {'appended', firstSeq, lastSeq, owner,
-    /// now, version} for each append.</summary>
+    /// now, version} for each append.
+    /// The hot path: the session's fields are read once and written once. The TTL moves with every append to the
+    /// second: all keys get it again when the last full application is a second old (or the TTL changed, or another
+    /// kind of write came between), else only a key this append may have created (ops, agents) gets the session's
+    /// expiry, so no key ever outlives the others.</summary>
     public const string Append = Prelude + """
-        local owner = redis.call('HGET', KEYS[1], 'userId')
+        local meta = redis.call('HMGET', KEYS[1], 'userId', 'ttlMs', 'lastSeq', 'version', 'tokens', 'ttlAppliedAt', 'currentAgent')
         local now = server_now_ms()
+        local owner = meta[1]
         if not owner then
           if ARGV[1] == '' then return {'missing'} end
           owner = ARGV[1]
           start_session(now, owner, '', ARGV[2], '')
+          meta = {owner, ARGV[2], '0', '0', false, '0', false}
         end
+        local ttl, last_seq, version, tokens = meta[2] or '0', tonumber(meta[3]), tonumber(meta[4]), tonumber(meta[5] or '0')
+        local ttl_applied_at, agent_now = tonumber(meta[6] or '0'), meta[7]
+        local appended, wrote_ops, added_agent = false, false, false
         local results = {}
-        local version = nil
         local at = 4
         for op = 1, tonumber(ARGV[3]) do
-          local id, fingerprint, required, agent, tokens, ttl = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
+          local id, fingerprint, required, agent, add_tokens, op_ttl = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
           local count = tonumber(ARGV[at + 6])
           local items_at = at + 7
           at = items_at + count
@@ -117,20 +133,49 @@ internal static class SessionScripts
             if seen ~= fingerprint then results[op] = {'conflict'}
             else results[op] = {'replayed', tonumber(first), tonumber(last), owner} end
           else
-            if ttl ~= '' then redis.call('HSET', KEYS[1], 'ttlMs', ttl) end
-            local last = redis.call('HINCRBY', KEYS[1], 'lastSeq', count)
-            local first = last - count + 1
-            for i = 0, count - 1 do
-              redis.call('ZADD', KEYS[2], first + i, (first + i) .. '|' .. now .. '|' .. ARGV[items_at + i])
+            if op_ttl ~= '' and op_ttl ~= ttl then ttl, ttl_applied_at = op_ttl, 0 end
+            local first = last_seq + 1
+            last_seq = last_seq + count
+            for chunk = 0, count - 1, 256 do
+              local members = {}
+              for i = chunk, math.min(chunk + 255, count - 1) do
+                table.insert(members, first + i)
+                table.insert(members, (first + i) .. '|' .. now .. '|' .. ARGV[items_at + i])
+              end
+              redis.call('ZADD', KEYS[2], unpack(members))
             end
-            if agent ~= '' then use_agent(agent) end
-            if tokens ~= '' then redis.call('HINCRBY', KEYS[1], 'tokens', tokens) end
-            if id ~= '' then redis.call('HSET', KEYS[3], id, fingerprint .. '|' .. first .. '|' .. last) end
-            version = record_change('append', first, last)
-            results[op] = {'appended', first, last, owner, now, version}
+            if agent ~= '' then
+              agent_now = agent
+              if add_agent(agent) then added_agent = true end
+            end
+            if add_tokens ~= '' then tokens = tokens + tonumber(add_tokens) end
+            if id ~= '' then
+              redis.call('HSET', KEYS[3], id, fingerprint .. '|' .. first .. '|' .. last_seq)
+              wrote_ops = true
+            end
+            version = version + 1
+            record_event(version, 'append', first, last_seq)
+            appended = true
+            results[op] = {'appended', first, last_seq, owner, now, version}
           end
         end
-        if version then finish_changes(now, version) end
+        if not appended then return {'done', results} end
+        local fields = {'lastSeq', last_seq, 'version', version, 'updatedAt', now, 'ttlMs', ttl, 'tokens', tokens}
+        if agent_now then table.insert(fields, 'currentAgent'); table.insert(fields, agent_now) end
+        local ttl_ms = tonumber(ttl)
+        if ttl_ms > 0 then
+          if now - ttl_applied_at >= 1000 then
+            for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl_ms) end
+            table.insert(fields, 'expiresAt'); table.insert(fields, now + ttl_ms)
+            table.insert(fields, 'ttlAppliedAt'); table.insert(fields, now)
+          else
+            local expires_at = ttl_applied_at + ttl_ms
+            if wrote_ops then redis.call('PEXPIREAT', KEYS[3], expires_at) end
+            if added_agent then redis.call('PEXPIREAT', KEYS[4], expires_at) end
+          end
+        end
+        redis.call('HSET', KEYS[1], unpack(fields))
+        redis.call('PUBLISH', KEYS[6], version)
         return {'done', results}
         """;
 
