@@ -25,10 +25,13 @@ public sealed class SessionGrain : Grain, ISessionGrain
     private readonly RedisSessionStore _store;
     private readonly RedisUserIndex _userIndex;
     private readonly CachedSessionItems _items;
+    private readonly UserIndexTouches _touches;
     private readonly long _defaultTtlMs;
 
-    public SessionGrain(KeyScopes scopes, SessionCacheBudget budget, IOptions<SessionCacheOptions> cacheOptions, IOptions<SessionStoreOptions> options)
+    public SessionGrain(KeyScopes scopes, SessionCacheBudget budget, UserIndexTouches touches,
+        IOptions<SessionCacheOptions> cacheOptions, IOptions<SessionStoreOptions> options)
     {
+        _touches = touches;
         var (scope, id) = scopes.Of(this.GetPrimaryKeyString());
         _sessionId = id;
         _store = scope.Sessions;
@@ -71,7 +74,8 @@ public sealed class SessionGrain : Grain, ISessionGrain
     }
 
     /// <summary>Group commit: the appends queued behind the last call go to Redis in one script, each keeping its own
-    /// operation id, contiguous seqs and result; the owner's index is touched once for all of them.</summary>
+    /// operation id, contiguous seqs and result: one round trip. The owner's listing learns of the activity later, in
+    /// the silo's next flush of <see cref="UserIndexTouches"/>.</summary>
     private async Task AppendBatchAsync(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> appends)
     {
         var commands = appends.Select(a => a.Request).ToList();
@@ -93,7 +97,10 @@ public sealed class SessionGrain : Grain, ISessionGrain
         {
             if (outcomes[i].Status == AppendStatus.Appended) _items.Appended(outcomes[i], appends[i].Request.Items);
         }
-        if (outcomes.FirstOrDefault(o => o.Status == AppendStatus.Appended)?.Owner is { } owner) await _userIndex.TouchAsync(owner, _sessionId);
+        if (outcomes.LastOrDefault(o => o.Status == AppendStatus.Appended) is { Owner: { } owner } newest)
+        {
+            _touches.Touch(_userIndex, owner, _sessionId, newest.AppendedAtMs * 1000);
+        }
         for (var i = 0; i < appends.Count; i++)
         {
             switch (outcomes[i].Status)
@@ -146,7 +153,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
                     case ReplaceStatus.Mismatch:
                         throw new HistoryPreconditionFailedException(_sessionId);
                     case ReplaceStatus.Replaced:
-                        await _userIndex.TouchAsync(outcome.Owner!, _sessionId);
+                        _touches.Touch(_userIndex, outcome.Owner!, _sessionId, outcome.ReplacedAtMs * 1000);
                         break;
                 }
                 return new AppendResult(outcome.FirstSeq, outcome.LastSeq, (int)(outcome.LastSeq - outcome.FirstSeq + 1));

@@ -19,6 +19,8 @@ public static class SessionGrainsSiloBuilderExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.Section);
         services.AddSingleton<SessionCacheBudget>();
+        services.AddSingleton<UserIndexTouches>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<UserIndexTouches>());
 
         services.AddSingleton<ItemCipher>();
         services.AddSingleton<KeyScopes>();

@@ -9,6 +9,6 @@ public sealed record AppendOutcome(
 
 public enum ReplaceStatus { Missing, Conflict, Stale, Mismatch, Replayed, Replaced }
 
-/// <summary>What the replace script did; the seqs of the new items for a replacement and a replay, and the owner
-/// for a replacement.</summary>
-public sealed record ReplaceOutcome(ReplaceStatus Status, long FirstSeq = 0, long LastSeq = 0, string? Owner = null);
+/// <summary>What the replace script did; the seqs of the new items for a replacement and a replay, and the owner and
+/// server time for a replacement.</summary>
+public sealed record ReplaceOutcome(ReplaceStatus Status, long FirstSeq = 0, long LastSeq = 0, string? Owner = null, long ReplacedAtMs = 0);

@@ -128,7 +128,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
             "stale" => new ReplaceOutcome(ReplaceStatus.Stale),
             "mismatch" => new ReplaceOutcome(ReplaceStatus.Mismatch),
             "replayed" => new ReplaceOutcome(ReplaceStatus.Replayed, (long)reply[1], (long)reply[2]),
-            _ => new ReplaceOutcome(ReplaceStatus.Replaced, (long)reply[1], (long)reply[2], (string)reply[4]!),
+            _ => new ReplaceOutcome(ReplaceStatus.Replaced, (long)reply[1], (long)reply[2], (string)reply[4]!, (long)reply[5]),
         };
     }
 

@@ -11,8 +11,18 @@ public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys)
     public Task AddAsync(string userId, string sessionId) =>
         Db.ScriptEvaluateAsync(UserIndexScripts.Add, [keys.UserIndex(userId)], [sessionId]);
 
-    public Task TouchAsync(string userId, string sessionId) =>
-        Db.ScriptEvaluateAsync(UserIndexScripts.Touch, [keys.UserIndex(userId)], [sessionId]);
+    /// <summary>Raises the entries of <paramref name="sessions"/> that are present to their activity (µs).</summary>
+    public Task RaiseAsync(string userId, IReadOnlyDictionary<string, long> sessions)
+    {
+        var args = new RedisValue[sessions.Count * 2];
+        var i = 0;
+        foreach (var (sessionId, activity) in sessions)
+        {
+            args[i++] = sessionId;
+            args[i++] = activity;
+        }
+        return Db.ScriptEvaluateAsync(UserIndexScripts.Raise, [keys.UserIndex(userId)], args);
+    }
 
     public Task RemoveAsync(string userId, string sessionId) =>
         Db.SortedSetRemoveAsync(keys.UserIndex(userId), sessionId);

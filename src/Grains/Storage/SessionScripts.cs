@@ -184,7 +184,7 @@ internal static class SessionScripts
     /// id ('' = none), 2 fingerprint, 3 the version the session must have ('' = any; 'x' = the caller found the
     /// precondition false: change nothing), 4 how many of the newest items to remove (-1 = all), 5 item count,
     /// then the items. Returns {'missing'}, {'conflict'}, {'stale'}, {'mismatch'}, {'replayed', firstSeq, lastSeq}
-    /// or {'replaced', firstSeq, lastSeq, version, owner}.</summary>
+    /// or {'replaced', firstSeq, lastSeq, version, owner, now}.</summary>
     public const string Replace = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         local id, fingerprint, expected, remove, count = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -218,7 +218,7 @@ internal static class SessionScripts
         elseif not version then version = record_change(nil) end
         if id ~= '' then redis.call('HSET', KEYS[3], id, fingerprint .. '|' .. first .. '|' .. last) end
         finish_changes(now, version)
-        return {'replaced', first, last, version, redis.call('HGET', KEYS[1], 'userId')}
+        return {'replaced', first, last, version, redis.call('HGET', KEYS[1], 'userId'), now}
         """;
 
     /// <summary>ARGV: 1 afterSeq (-1 = read the newest), 2 limit (-1 = no limit), 3 '1' to restart the TTL.

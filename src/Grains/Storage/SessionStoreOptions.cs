@@ -19,6 +19,11 @@ public sealed class SessionStoreOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often a silo moves recently written sessions up their owners' listings (off the write's critical
+    /// path); after a crash a listing's order may lag by this much.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:01")]
+    public TimeSpan IndexTouchInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>A user-index entry whose session is gone is pruned only once it has been idle this long, so a
     /// session whose index entry was just written (create writes the index first) is never pruned.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]

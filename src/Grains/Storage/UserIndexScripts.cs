@@ -20,12 +20,13 @@ internal static class UserIndexScripts
         return 0
         """;
 
-    /// <summary>ARGV: 1 session id. Raises the score of an entry that is present to the server's now; never adds
-    /// one, so a late touch cannot bring back a deleted session's entry.</summary>
-    public const string Touch = Prelude + """
-        local now = server_now_us()
-        local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
-        if current and tonumber(current) < now then redis.call('ZADD', KEYS[1], now, ARGV[1]) end
+    /// <summary>ARGV: session id, activity (µs), session id, activity, … Raises each entry that is present to its
+    /// activity when that is later; never adds one, so a late touch cannot bring back a deleted session's entry.</summary>
+    public const string Raise = """
+        for i = 1, #ARGV, 2 do
+          local current = redis.call('ZSCORE', KEYS[1], ARGV[i])
+          if current and tonumber(current) < tonumber(ARGV[i + 1]) then redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i]) end
+        end
         return 0
         """;
 
