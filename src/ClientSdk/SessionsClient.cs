@@ -9,7 +9,7 @@ namespace OrleansSessions.ClientSdk;
 /// <summary>Typed client for the silo's HTTP API v1. Errors arrive as <see cref="SessionsApiException"/> subtypes.</summary>
 public sealed class SessionsClient(HttpClient http)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new VerbatimJsonElementConverter() } };
 
     public Task<SessionInfo> CreateSessionAsync(CreateSessionRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<SessionInfo>(HttpMethod.Post, "v1/sessions", request, cancellationToken);

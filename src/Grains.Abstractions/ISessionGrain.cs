@@ -29,9 +29,10 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("ChangeHistory")]
     Task<AppendResult> ChangeHistoryAsync(HistoryChangeCommand command, CancellationToken cancellationToken);
 
+    /// <summary>The items <paramref name="query"/> asks for, answered from the activation's memory when it is current.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
     [Alias("Read")]
-    Task<ItemsPage> ReadAsync(ItemsQuery query, CancellationToken cancellationToken);
+    Task<SessionItems> ReadAsync(ItemsQuery query, CancellationToken cancellationToken);
 
     /// <summary>Removes and returns the newest item, or null when the session has none.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>

@@ -11,10 +11,10 @@ namespace OrleansSessions.Grains;
 /// </summary>
 public static class ModelInputWindow
 {
-    public static IReadOnlyList<StoredItem> DropOrphanToolOutputs(IReadOnlyList<StoredItem> window)
+    public static IReadOnlyList<SessionItem> DropOrphanToolOutputs(IReadOnlyList<SessionItem> window)
     {
         var calls = new HashSet<string>();
-        var kept = new List<StoredItem>(window.Count);
+        var kept = new List<SessionItem>(window.Count);
         foreach (var stored in window)
         {
             var item = stored.Item;

@@ -24,11 +24,11 @@ public sealed class SessionGrain : Grain, ISessionGrain
     private readonly string _sessionId;
     private readonly RedisSessionStore _store;
     private readonly RedisUserIndex _userIndex;
-    private readonly CachedSessionItems _items;
+    private readonly SessionMemory _memory;
     private readonly UserIndexTouches _touches;
     private readonly long _defaultTtlMs;
 
-    public SessionGrain(KeyScopes scopes, SessionCacheBudget budget, UserIndexTouches touches,
+    public SessionGrain(KeyScopes scopes, SessionChangeFeed feed, SiloLease lease, SessionCacheBudget budget, UserIndexTouches touches,
         IOptions<SessionCacheOptions> cacheOptions, IOptions<SessionStoreOptions> options)
     {
         _touches = touches;
@@ -36,15 +36,12 @@ public sealed class SessionGrain : Grain, ISessionGrain
         _sessionId = id;
         _store = scope.Sessions;
         _userIndex = scope.Users;
-        _items = new CachedSessionItems(id, scope.Sessions, budget, cacheOptions);
+        _memory = new SessionMemory(id, scope.Keys, scope.Sessions, feed, lease, budget, cacheOptions);
         _defaultTtlMs = (options.Value.DefaultTtlSeconds ?? 0) * 1000L;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        _items.Dispose();
-        return Task.CompletedTask;
-    }
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        await _memory.DisposeAsync();
 
     public Task<SessionInfo> CreateAsync(CreateSessionCommand command, CancellationToken cancellationToken) =>
         _calls.RunAsync(async () =>
@@ -54,7 +51,9 @@ public sealed class SessionGrain : Grain, ISessionGrain
             if (await _store.GetOwnerAsync(_sessionId) is not null) throw new SessionAlreadyExistsException(_sessionId);
             await _userIndex.AddAsync(command.UserId, _sessionId);
             var ttlMs = command.TtlSeconds is { } seconds ? seconds * 1000L : _defaultTtlMs;
-            return await _store.CreateAsync(_sessionId, command, ttlMs) ?? throw new SessionAlreadyExistsException(_sessionId);
+            var created = await _store.CreateAsync(_sessionId, command, ttlMs) ?? throw new SessionAlreadyExistsException(_sessionId);
+            _memory.Changed();
+            return created;
         });
 
     public Task<SessionInfo> GetInfoAsync(CancellationToken cancellationToken)
@@ -63,7 +62,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
         return _calls.RunAsync(async () =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return SessionAccess.Check(await InfoAsync(), owner);
+            return SessionAccess.Check(await _memory.InfoAsync(), owner);
         });
     }
 
@@ -78,6 +77,20 @@ public sealed class SessionGrain : Grain, ISessionGrain
     /// the silo's next flush of <see cref="UserIndexTouches"/>.</summary>
     private async Task AppendBatchAsync(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> appends)
     {
+        _memory.BeginOwnWrite();
+        try
+        {
+            await AppendBatchToStoreAsync(appends);
+        }
+        catch
+        {
+            _memory.Changed(); // it may or may not have been written
+            throw;
+        }
+    }
+
+    private async Task AppendBatchToStoreAsync(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> appends)
+    {
         var commands = appends.Select(a => a.Request).ToList();
         var texts = commands.Select(c => (IReadOnlyList<string>)c.Items.Select(i => i.GetRawText()).ToArray()).ToList();
         var outcomes = await _store.AppendAsync(_sessionId, commands, texts);
@@ -87,16 +100,14 @@ public sealed class SessionGrain : Grain, ISessionGrain
             if (commands.FirstOrDefault(c => c.UserId is not null) is not { UserId: { } creatorId } creator)
             {
                 foreach (var append in appends) append.Fail(new SessionNotFoundException(_sessionId));
+                _memory.Changed();
                 return;
             }
             await _userIndex.AddAsync(creatorId, _sessionId);
             outcomes = await _store.AppendAsync(_sessionId, commands, texts, creatorId, creator.TtlSeconds * 1000L ?? _defaultTtlMs)
                 ?? throw new InvalidOperationException("The append script did not create the session it was allowed to.");
         }
-        for (var i = 0; i < appends.Count; i++)
-        {
-            if (outcomes[i].Status == AppendStatus.Appended) _items.Appended(outcomes[i], appends[i].Request.Items);
-        }
+        _memory.Appended([.. outcomes.Zip(commands).Where(o => o.First.Status == AppendStatus.Appended)]);
         if (outcomes.LastOrDefault(o => o.Status == AppendStatus.Appended) is { Owner: { } owner } newest)
         {
             _touches.Touch(_userIndex, owner, _sessionId, newest.AppendedAtMs * 1000);
@@ -135,13 +146,14 @@ public sealed class SessionGrain : Grain, ISessionGrain
                 long? expectedVersion = null;
                 if (command.ExpectedSuffix is not null)
                 {
-                    var newest = await _items.ReadAsync(new ItemsQuery(Limit: expected.Count));
+                    var newest = await _memory.ReadAsync(new ItemsQuery(Limit: expected.Count));
                     var matches = newest.Items.Count == expected.Count
                         && newest.Items.Select(i => i.Item).Zip(expected).All(pair => JsonElement.DeepEquals(pair.First, pair.Second));
                     expectedVersion = matches ? newest.Version : -1;
                 }
                 var remove = command.ReplaceAll ? -1 : expected.Count;
                 var outcome = await _store.ReplaceAsync(_sessionId, command.OperationId, kind, fingerprintTexts, expectedVersion, remove, texts);
+                if (outcome.Status == ReplaceStatus.Replaced) _memory.Changed();
                 switch (outcome.Status)
                 {
                     case ReplaceStatus.Stale:
@@ -160,27 +172,33 @@ public sealed class SessionGrain : Grain, ISessionGrain
             }
         }, cancellationToken);
 
-    public Task<ItemsPage> ReadAsync(ItemsQuery query, CancellationToken cancellationToken) =>
-        OwnedAsync(() => _items.ReadAsync(query), cancellationToken);
+    public Task<SessionItems> ReadAsync(ItemsQuery query, CancellationToken cancellationToken) =>
+        OwnedAsync(() => _memory.ReadAsync(query), cancellationToken);
 
     public Task<StoredItem?> PopAsync(CancellationToken cancellationToken) =>
         OwnedAsync(async () =>
         {
-            var (found, item, version) = await _store.PopAsync(_sessionId);
+            var (found, item, _) = await _store.PopAsync(_sessionId);
             if (!found) throw new SessionNotFoundException(_sessionId);
-            if (item is not null) _items.Popped(version, item);
+            if (item is not null) _memory.Changed();
             return item;
         }, cancellationToken);
 
     public Task ClearAsync(bool resetAgents, CancellationToken cancellationToken) =>
         OwnedAsync(async () =>
         {
-            _items.Cleared(await _store.ClearAsync(_sessionId, resetAgents) ?? throw new SessionNotFoundException(_sessionId));
+            _ = await _store.ClearAsync(_sessionId, resetAgents) ?? throw new SessionNotFoundException(_sessionId);
+            _memory.Changed();
             return true;
         }, cancellationToken);
 
     public Task<SessionInfo> TrackAgentAsync(string agent, CancellationToken cancellationToken) =>
-        OwnedAsync(async () => await _store.TrackAgentAsync(_sessionId, agent) ?? throw new SessionNotFoundException(_sessionId), cancellationToken);
+        OwnedAsync(async () =>
+        {
+            var info = await _store.TrackAgentAsync(_sessionId, agent) ?? throw new SessionNotFoundException(_sessionId);
+            _memory.Changed();
+            return info;
+        }, cancellationToken);
 
     public Task<IReadOnlyDictionary<string, JsonElement>> GetAllDataAsync(CancellationToken cancellationToken) =>
         OwnedAsync(async () =>
@@ -203,6 +221,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
             {
                 throw new SessionNotFoundException(_sessionId);
             }
+            _memory.Changed();
             return true;
         }, cancellationToken);
 
@@ -219,6 +238,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
                 switch (await _store.SetDataAsync(_sessionId, key, version, updated))
                 {
                     case DataWriteStatus.Written:
+                        _memory.Changed();
                         return Parse(updated);
                     case DataWriteStatus.Missing:
                         throw new SessionNotFoundException(_sessionId);
@@ -232,6 +252,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
             cancellationToken.ThrowIfCancellationRequested();
             var owner = await _store.DeleteAsync(_sessionId, requiredOwner);
             if (owner is null) return false;
+            _memory.Changed();
             await _userIndex.RemoveAsync(owner, _sessionId);
             return true;
         });
@@ -244,12 +265,10 @@ public sealed class SessionGrain : Grain, ISessionGrain
         return _calls.RunAsync(async () =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (owner is not null) SessionAccess.Check(await InfoAsync(), owner);
+            if (owner is not null) SessionAccess.Check(await _memory.InfoAsync(), owner);
             return await operation();
         });
     }
-
-    private async Task<SessionInfo> InfoAsync() => await _store.GetInfoAsync(_sessionId) ?? throw new SessionNotFoundException(_sessionId);
 
     private static JsonElement Parse(string json)
     {

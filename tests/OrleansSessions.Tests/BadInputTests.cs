@@ -28,6 +28,7 @@ public sealed class SeededSilo : IAsyncLifetime
         var appended = await http.PostAsync("/v1/sessions/existing/items", new StringContent(
             """{"items":[{"role":"user","content":"keep me"}],"operationId":"existing-op"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, appended.StatusCode);
+        await Silo.SettleListingsAsync();
         var options = OrleansSessions.Silo.Redis.RedisUrl.Parse((await TestRedisServer.GetAsync()).ConnectionString);
         options.SyncTimeout = 15_000;
         _redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);

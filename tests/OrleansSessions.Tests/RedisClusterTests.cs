@@ -58,6 +58,8 @@ public sealed class SilosOnRedisClusterTests
         }
 
         Assert.Equal(["m0", "m1", "m2"], (await streamed).Select(e => Items.Content(e.Items[0].Item)));
+        await first.Silo.SettleListingsAsync();
+        await second.Silo.SettleListingsAsync();
         var listed = new List<string>();
         await foreach (var info in second.Client.ListAllSessionsAsync("cluster-user", pageSize: 5)) listed.Add(info.SessionId);
         Assert.Equal("c3", listed[0]);

@@ -23,6 +23,7 @@ public sealed class SecurityIsolationTests(ITestOutputHelper output)
         await using var silo = await SiloFactory.OnTestServerAsync();
         var tenant = silo.CreateClient();
         await SeedAsync(tenant);
+        await silo.SettleListingsAsync();
         var bobToken = await TestAuth.MintUserTokenAsync(tenant, "bob");
         using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync((await TestRedisServer.GetAsync()).ConnectionString);
         var before = await StoreDigest.TakeAsync(redis, silo.Setting("Sessions:KeyPrefix")!);

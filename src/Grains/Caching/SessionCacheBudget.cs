@@ -6,8 +6,8 @@ namespace OrleansSessions.Grains.Caching;
 /// marked evicted (their activations drop them at their next turn) and stop counting.</summary>
 public sealed class SessionCacheBudget(IOptions<SessionCacheOptions> options)
 {
-    private readonly LinkedList<SessionItemsCache> _recency = new();
-    private readonly Dictionary<SessionItemsCache, (LinkedListNode<SessionItemsCache> Node, long Bytes)> _entries = [];
+    private readonly LinkedList<CachedSession> _recency = new();
+    private readonly Dictionary<CachedSession, (LinkedListNode<CachedSession> Node, long Bytes)> _entries = [];
     private readonly Lock _lock = new();
     private long _total;
 
@@ -20,7 +20,7 @@ public sealed class SessionCacheBudget(IOptions<SessionCacheOptions> options)
     }
 
     /// <summary>Records <paramref name="cache"/>'s current size and use.</summary>
-    public void Touch(SessionItemsCache cache)
+    public void Touch(CachedSession cache)
     {
         lock (_lock)
         {
@@ -41,12 +41,12 @@ public sealed class SessionCacheBudget(IOptions<SessionCacheOptions> options)
         }
     }
 
-    public void Release(SessionItemsCache cache)
+    public void Release(CachedSession cache)
     {
         lock (_lock) Forget(cache);
     }
 
-    private void Forget(SessionItemsCache cache)
+    private void Forget(CachedSession cache)
     {
         if (!_entries.Remove(cache, out var entry)) return;
         _recency.Remove(entry.Node);

@@ -33,7 +33,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
             "not-owner" => new AppendOutcome(AppendStatus.NotOwner),
             "conflict" => new AppendOutcome(AppendStatus.Conflict),
             "replayed" => new AppendOutcome(AppendStatus.Replayed, (long)reply[1], (long)reply[2], (string?)reply[3]),
-            _ => new AppendOutcome(AppendStatus.Appended, (long)reply[1], (long)reply[2], (string?)reply[3], (long)reply[4], (long)reply[5]),
+            _ => new AppendOutcome(AppendStatus.Appended, (long)reply[1], (long)reply[2], (string?)reply[3], (long)reply[4], (long)reply[5], (long)reply[6]),
         };
 
     /// <summary>Appends in one round trip, in order. When the session is missing and <paramref name="createOwner"/> is
@@ -62,18 +62,27 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         return ((RedisResult[])reply[1]!).Select(result => Outcome((RedisResult[])result!)).ToList();
     }
 
-    /// <returns>The page and the session's incarnation (its createdAt in ms), or null when the session is missing.</returns>
-    public async Task<(ItemsPage Page, long Incarnation)?> ReadAsync(string sessionId, ItemsQuery query)
+    /// <returns>The items <paramref name="query"/> asks for (its window, not its role filter or safe start), or null
+    /// when the session is missing.</returns>
+    public async Task<SessionItems?> ReadAsync(string sessionId, ItemsQuery query)
     {
-        var reply = await RunAsync(SessionScripts.Read, sessionId, query.AfterSeq ?? -1, query.Limit ?? -1, query.RefreshTtl ? "1" : "0");
-        if (Status(reply) != "ok") return null;
-        return (new ItemsPage(Entries(sessionId, reply[3]), (long)reply[1], (long)reply[2]), (long)reply[4]);
+        var reply = await RunAsync(SessionScripts.Read, sessionId, query.AfterSeq ?? -1, query.Limit ?? -1, query.RefreshTtl ? "1" : "0", "0");
+        return Status(reply) == "ok" ? new SessionItems(JsonEntries(sessionId, reply[3]), (long)reply[1], (long)reply[2]) : null;
     }
 
-    /// <summary>The item events after <paramref name="afterVersion"/> of the incarnation <paramref name="incarnation"/>.</summary>
-    public async Task<EventsRead> ReadEventsAsync(string sessionId, long incarnation, long afterVersion, int maxEvents, bool refreshTtl)
+    /// <returns>The whole session, or null when it is missing.</returns>
+    public async Task<SessionSnapshot?> LoadAsync(string sessionId, bool refreshTtl)
     {
-        var reply = await RunAsync(SessionScripts.ReadEvents, sessionId, incarnation, afterVersion, maxEvents, refreshTtl ? "1" : "0");
+        var reply = await RunAsync(SessionScripts.Read, sessionId, -1, -1, refreshTtl ? "1" : "0", "1");
+        if (Status(reply) != "ok") return null;
+        return new SessionSnapshot(Describe(sessionId, reply[5]), (long)reply[4], JsonEntries(sessionId, reply[3]));
+    }
+
+    /// <summary>The item events after <paramref name="afterVersion"/> of the incarnation <paramref name="incarnation"/>,
+    /// and with <paramref name="describe"/> the session's description as of the same moment.</summary>
+    public async Task<EventsRead> ReadEventsAsync(string sessionId, long incarnation, long afterVersion, int maxEvents, bool refreshTtl, bool describe = false)
+    {
+        var reply = await RunAsync(SessionScripts.ReadEvents, sessionId, incarnation, afterVersion, maxEvents, refreshTtl ? "1" : "0", describe ? "1" : "0");
         switch (Status(reply))
         {
             case "missing":
@@ -88,7 +97,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
             var version = (long)e[0];
             return new SessionEvent(EventsRead.EventId(current, version), version, (string)e[1]!, (long)e[2], (long)e[3], Entries(sessionId, e[4]));
         }).ToList();
-        return new EventsRead(EventsReadStatus.Ok, (long)reply[1], current, (long)reply[3], events);
+        return new EventsRead(EventsReadStatus.Ok, (long)reply[1], current, (long)reply[3], events, describe ? Describe(sessionId, reply[5]) : null);
     }
 
     /// <returns>found = false when the session is missing; item = null when it has no items; the version after the pop.</returns>
@@ -99,7 +108,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         {
             "missing" => (false, null, 0),
             "empty" => (true, null, 0),
-            _ => (true, StoredEntry.Parse((string)reply[1]!, Cipher(sessionId)), (long)reply[2]),
+            _ => (true, StoredEntry.Parse((RedisValue)reply[1], Cipher(sessionId)), (long)reply[2]),
         };
     }
 
@@ -195,11 +204,16 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
 
     private StoredItem[] Entries(string sessionId, RedisResult entries)
     {
-        var raw = (string[])entries!;
+        var raw = (RedisValue[])entries!;
         var sealer = Cipher(sessionId);
-        var items = new StoredItem[raw.Length];
-        for (var i = 0; i < raw.Length; i++) items[i] = StoredEntry.Parse(raw[i], sealer);
-        return items;
+        return Array.ConvertAll(raw, entry => StoredEntry.Parse(entry, sealer));
+    }
+
+    private SessionItem[] JsonEntries(string sessionId, RedisResult entries)
+    {
+        var raw = (RedisValue[])entries!;
+        var sealer = Cipher(sessionId);
+        return Array.ConvertAll(raw, entry => StoredEntry.ParseJson(entry, sealer));
     }
 
     private SessionInfo Describe(string sessionId, RedisResult description) =>

@@ -65,10 +65,11 @@ internal static class SessionScripts
           if kind then record_event(version, kind, first, last) end
           return version
         end
+        -- Subscribers are told "<createdAt>.<version>": which session (a deleted and re-created one is another) and how far.
         local function finish_changes(now, version)
           redis.call('HSET', KEYS[1], 'updatedAt', now)
           apply_ttl(now)
-          redis.call('PUBLISH', KEYS[6], version)
+          redis.call('PUBLISH', KEYS[6], redis.call('HGET', KEYS[1], 'createdAt') .. '.' .. version)
         end
         local function commit_change(now, kind, first, last)
           local version = record_change(kind, first, last)
@@ -100,20 +101,20 @@ internal static class SessionScripts
     /// session must have ('' = any), agent, tokens, ttlMs from now on ('' = keep), item count, the items.
     /// Returns {'missing'} when the session does not exist and may not be created, else {'done', {result, ...}} with
     /// {'not-owner'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner} or {'appended', firstSeq, lastSeq, owner,
-    /// now, version} for each append.
+    /// now, version, expiresAt (0 = none)} for each append.
     /// The hot path: the session's fields are read once and written once. The TTL moves with every append to the
     /// second: all keys get it again when the last full application is a second old (or the TTL changed, or another
     /// kind of write came between), else only a key this append may have created (ops, agents) gets the session's
     /// expiry, so no key ever outlives the others.</summary>
     public const string Append = Prelude + """
-        local meta = redis.call('HMGET', KEYS[1], 'userId', 'ttlMs', 'lastSeq', 'version', 'tokens', 'ttlAppliedAt', 'currentAgent')
+        local meta = redis.call('HMGET', KEYS[1], 'userId', 'ttlMs', 'lastSeq', 'version', 'tokens', 'ttlAppliedAt', 'currentAgent', 'createdAt')
         local now = server_now_ms()
         local owner = meta[1]
         if not owner then
           if ARGV[1] == '' then return {'missing'} end
           owner = ARGV[1]
           start_session(now, owner, '', ARGV[2], '')
-          meta = {owner, ARGV[2], '0', '0', false, '0', false}
+          meta = {owner, ARGV[2], '0', '0', false, '0', false, now}
         end
         local ttl, last_seq, version, tokens = meta[2] or '0', tonumber(meta[3]), tonumber(meta[4]), tonumber(meta[5] or '0')
         local ttl_applied_at, agent_now = tonumber(meta[6] or '0'), meta[7]
@@ -162,20 +163,24 @@ internal static class SessionScripts
         if not appended then return {'done', results} end
         local fields = {'lastSeq', last_seq, 'version', version, 'updatedAt', now, 'ttlMs', ttl, 'tokens', tokens}
         if agent_now then table.insert(fields, 'currentAgent'); table.insert(fields, agent_now) end
-        local ttl_ms = tonumber(ttl)
+        local ttl_ms, expires_at = tonumber(ttl), 0
         if ttl_ms > 0 then
           if now - ttl_applied_at >= 1000 then
+            expires_at = now + ttl_ms
             for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl_ms) end
-            table.insert(fields, 'expiresAt'); table.insert(fields, now + ttl_ms)
+            table.insert(fields, 'expiresAt'); table.insert(fields, expires_at)
             table.insert(fields, 'ttlAppliedAt'); table.insert(fields, now)
           else
-            local expires_at = ttl_applied_at + ttl_ms
+            expires_at = ttl_applied_at + ttl_ms
             if wrote_ops then redis.call('PEXPIREAT', KEYS[3], expires_at) end
             if added_agent then redis.call('PEXPIREAT', KEYS[4], expires_at) end
           end
         end
         redis.call('HSET', KEYS[1], unpack(fields))
-        redis.call('PUBLISH', KEYS[6], version)
+        redis.call('PUBLISH', KEYS[6], meta[8] .. '.' .. version)
+        for _, result in ipairs(results) do
+          if result[1] == 'appended' then table.insert(result, expires_at) end
+        end
         return {'done', results}
         """;
 
@@ -221,8 +226,8 @@ internal static class SessionScripts
         return {'replaced', first, last, version, redis.call('HGET', KEYS[1], 'userId'), now}
         """;
 
-    /// <summary>ARGV: 1 afterSeq (-1 = read the newest), 2 limit (-1 = no limit), 3 '1' to restart the TTL.
-    /// Returns {'missing'} or {'ok', lastSeq, version, entries, createdAt}.</summary>
+    /// <summary>ARGV: 1 afterSeq (-1 = read the newest), 2 limit (-1 = no limit), 3 '1' to restart the TTL, 4 '1' to
+    /// describe the session too. Returns {'missing'} or {'ok', lastSeq, version, entries, createdAt[, description]}.</summary>
     public const string Read = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         if ARGV[3] == '1' then apply_ttl(server_now_ms()) end
@@ -243,11 +248,13 @@ internal static class SessionScripts
         else
           entries = redis.call('ZRANGE', KEYS[2], 0, -1)
         end
+        if ARGV[4] == '1' then return {'ok', tonumber(state[1]), tonumber(state[2]), entries, tonumber(state[3]), describe()} end
         return {'ok', tonumber(state[1]), tonumber(state[2]), entries, tonumber(state[3])}
         """;
 
     /// <summary>The item events after a version, for caches and live streams. ARGV: 1 incarnation (the session's
-    /// createdAt), 2 after version, 3 at most this many events, 4 '1' to restart the TTL.
+    /// createdAt), 2 after version, 3 at most this many events, 4 '1' to restart the TTL, 5 '1' to describe the
+    /// session too (after the events).
     /// Returns {'missing'}; {'reset', version, createdAt, lastSeq} when the events asked for are no longer kept (or
     /// belong to an earlier session of this id); or {'ok', version, createdAt, lastSeq, {{version, kind, firstSeq,
     /// lastSeq, entries}, ...}} where an append's entries are those of its items still stored.</summary>
@@ -267,6 +274,7 @@ internal static class SessionScripts
           if kind == 'append' then entries = redis.call('ZRANGEBYSCORE', KEYS[2], first, last) end
           table.insert(events, {tonumber(v), kind, tonumber(first), tonumber(last), entries})
         end
+        if ARGV[5] == '1' then return {'ok', version, tonumber(state[2]), tonumber(state[4]), events, describe()} end
         return {'ok', version, tonumber(state[2]), tonumber(state[4]), events}
         """;
 

@@ -1,20 +1,30 @@
+using System.Text;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
+using StackExchange.Redis;
 
 namespace OrleansSessions.Grains.Storage;
 
-/// <summary>Reads an item entry as the scripts store it: "seq|createdAtMs|json".</summary>
+/// <summary>Reads an item entry as the scripts store it: "seq|createdAtMs|json" (the JSON sealed when encrypted).</summary>
 internal static class StoredEntry
 {
-    public static StoredItem Parse(string entry, ItemCipher.SessionCipher cipher)
+    /// <summary>The entry with its JSON kept as UTF-8 bytes, unparsed.</summary>
+    public static SessionItem ParseJson(RedisValue entry, ItemCipher.SessionCipher cipher)
     {
-        var first = entry.IndexOf('|');
-        var second = entry.IndexOf('|', first + 1);
-        var seq = long.Parse(entry.AsSpan(0, first));
-        var createdAt = long.Parse(entry.AsSpan(first + 1, second - first - 1));
-        var text = entry.AsMemory(second + 1);
-        if (text.Span.StartsWith('~')) text = cipher.Unprotect(text.ToString()).AsMemory();
-        using var item = JsonDocument.Parse(text);
-        return new StoredItem(seq, DateTimeOffset.FromUnixTimeMilliseconds(createdAt), item.RootElement.Clone());
+        var bytes = ((ReadOnlyMemory<byte>)entry).Span;
+        var first = bytes.IndexOf((byte)'|');
+        var second = first + 1 + bytes[(first + 1)..].IndexOf((byte)'|');
+        var seq = long.Parse(bytes[..first]);
+        var createdAt = long.Parse(bytes[(first + 1)..second]);
+        var json = bytes[(second + 1)..];
+        var utf8 = json.StartsWith("~"u8) ? Encoding.UTF8.GetBytes(cipher.Unprotect(Encoding.UTF8.GetString(json))) : json.ToArray();
+        return new SessionItem(seq, DateTimeOffset.FromUnixTimeMilliseconds(createdAt), utf8);
+    }
+
+    /// <summary>The entry with its JSON parsed, as the live stream and a pop answer it.</summary>
+    public static StoredItem Parse(RedisValue entry, ItemCipher.SessionCipher cipher)
+    {
+        var item = ParseJson(entry, cipher);
+        return new StoredItem(item.Seq, item.CreatedAt, JsonElement.Parse(item.Json));
     }
 }

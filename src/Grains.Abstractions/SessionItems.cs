@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansSessions.Abstractions;
+
+/// <summary>An item as a session grain holds it: its sequence number, the server time it was appended, and its JSON
+/// as the UTF-8 text it was sent as — compact in memory, written to HTTP as it is.</summary>
+[GenerateSerializer, Immutable, Alias("os.SessionItem")]
+public sealed record SessionItem(long Seq, DateTimeOffset CreatedAt, byte[] Json)
+{
+    /// <summary>The item parsed (a new parse on every access: for callers that want to look inside).</summary>
+    public JsonElement Item => JsonElement.Parse(Json);
+}
+
+/// <summary>What a session grain answers a read with; as JSON it is exactly an <see cref="ItemsPage"/>.</summary>
+[GenerateSerializer, Immutable, Alias("os.SessionItems")]
+[JsonConverter(typeof(SessionItemsJsonConverter))]
+public sealed record SessionItems(IReadOnlyList<SessionItem> Items, long LastSeq, long Version);
+
+/// <summary>Writes <see cref="SessionItems"/> as <c>{items: [{seq, createdAt, item}], lastSeq, version}</c>, each item's
+/// JSON copied through unparsed; reading is left to <see cref="ItemsPage"/>.</summary>
+public sealed class SessionItemsJsonConverter : JsonConverter<SessionItems>
+{
+    public override SessionItems Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("Read session items as an ItemsPage.");
+
+    public override void Write(Utf8JsonWriter writer, SessionItems value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray(Name(options, "Items"));
+        foreach (var item in value.Items)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber(Name(options, "Seq"), item.Seq);
+            writer.WriteString(Name(options, "CreatedAt"), item.CreatedAt);
+            writer.WritePropertyName(Name(options, "Item"));
+            writer.WriteRawValue(item.Json, skipInputValidation: true); // validated when it was received
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteNumber(Name(options, "LastSeq"), value.LastSeq);
+        writer.WriteNumber(Name(options, "Version"), value.Version);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A property's name as the serializer would write <see cref="ItemsPage"/>'s (camelCase on the web).</summary>
+    private static string Name(JsonSerializerOptions options, string name) => options.PropertyNamingPolicy?.ConvertName(name) ?? name;
+}

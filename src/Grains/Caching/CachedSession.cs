@@ -1,0 +1,120 @@
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Storage;
+
+namespace OrleansSessions.Grains.Caching;
+
+/// <summary>
+/// One activation's copy of its session — its description and its items, each item's JSON kept as the UTF-8 text it
+/// was sent as — at a known version of a known incarnation. Touched only inside the grain's calls;
+/// <see cref="Evicted"/> is set from outside by the budget and honoured at the next call.
+/// </summary>
+public sealed class CachedSession
+{
+    private const int ItemOverhead = 64; // the record, its seq, time and array header, and the list's slot
+
+    private readonly List<SessionItem> _items;
+
+    public CachedSession(SessionSnapshot snapshot)
+    {
+        _items = [.. snapshot.Items];
+        Incarnation = snapshot.Incarnation;
+        Info = snapshot.Info;
+        Bytes = _items.Sum(Size);
+    }
+
+    public long Incarnation { get; }
+
+    public SessionInfo Info { get; private set; }
+
+    public long Version => Info.Version;
+
+    public long Bytes { get; private set; }
+
+    public volatile bool Evicted;
+
+    public IReadOnlyList<SessionItem> Items => _items;
+
+    /// <summary>An append this activation made, at the version it produced (the one after <see cref="Version"/>).</summary>
+    public void Appended(AppendOutcome outcome, AppendItemsCommand command, IReadOnlyList<byte[]> json)
+    {
+        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(outcome.AppendedAtMs);
+        for (var i = 0; i < json.Count; i++) Add(new SessionItem(outcome.FirstSeq + i, createdAt, json[i]));
+        var agents = command.Agent is { } agent && !Info.AgentsUsed.Contains(agent) ? [.. Info.AgentsUsed, agent] : Info.AgentsUsed;
+        Info = Info with
+        {
+            UpdatedAt = createdAt,
+            ItemCount = _items.Count,
+            LastSeq = outcome.LastSeq,
+            Version = outcome.Version,
+            CurrentAgent = command.Agent ?? Info.CurrentAgent,
+            AgentsUsed = agents,
+            TokenTotal = Info.TokenTotal + (command.Tokens ?? 0),
+            ExpiresAt = outcome.ExpiresAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(outcome.ExpiresAtMs) : Info.ExpiresAt,
+        };
+    }
+
+    /// <summary>Applies changes read from the store, in version order, and takes the store's description of the
+    /// session as of the same moment.</summary>
+    public void Apply(IReadOnlyList<SessionEvent> events, SessionInfo info)
+    {
+        foreach (var change in events)
+        {
+            switch (change.Type)
+            {
+                case "append":
+                    foreach (var item in change.Items) Add(new SessionItem(item.Seq, item.CreatedAt, System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(item.Item).ToArray()));
+                    break;
+                case "pop":
+                    Remove(change.FirstSeq);
+                    break;
+                case "clear":
+                    _items.Clear();
+                    Bytes = 0;
+                    break;
+            }
+        }
+        Info = info;
+    }
+
+    /// <summary>The items of <paramref name="query"/>'s window, copied out (the cache keeps changing after it answered).</summary>
+    public IReadOnlyList<SessionItem> Window(long? afterSeq, int? limit)
+    {
+        var start = afterSeq is { } after ? FirstAfter(after) : 0;
+        var count = _items.Count - start;
+        if (limit is { } n && n < count)
+        {
+            if (afterSeq is null) start = _items.Count - n;
+            count = n;
+        }
+        return _items.GetRange(start, count);
+    }
+
+    private int FirstAfter(long seq)
+    {
+        int low = 0, high = _items.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (_items[middle].Seq <= seq) low = middle + 1;
+            else high = middle;
+        }
+        return low;
+    }
+
+    private void Add(SessionItem item)
+    {
+        if (_items.Count > 0 && item.Seq <= _items[^1].Seq) return; // already here
+        _items.Add(item);
+        Bytes += Size(item);
+    }
+
+    private void Remove(long seq)
+    {
+        var at = FirstAfter(seq - 1);
+        if (at >= _items.Count || _items[at].Seq != seq) return;
+        Bytes -= Size(_items[at]);
+        _items.RemoveAt(at);
+    }
+
+    private static long Size(SessionItem item) => item.Json.Length + ItemOverhead;
+}

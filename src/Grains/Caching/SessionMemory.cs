@@ -1,0 +1,205 @@
+using Microsoft.Extensions.Options;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Storage;
+using StackExchange.Redis;
+
+namespace OrleansSessions.Grains.Caching;
+
+/// <summary>
+/// How a session activation answers reads. From memory, with no Redis call, while that is current: the silo's lease is
+/// fresh (<see cref="SiloLease"/>), its change feed has not dropped since the last sync, and the session's channel has
+/// announced no version this activation did not make. Otherwise one round trip first brings the memory up to date
+/// (the events since its version and the session's description); so does a read from a second before the session's
+/// expiry, which nothing announces. Straight from Redis when caching is off, the
+/// session is larger than <see cref="SessionCacheOptions.MaxSessionBytes"/>, or a read restarts the TTL.
+/// Used only inside the grain's calls, one at a time; the feed's callback only raises <c>_changedElsewhere</c>.
+/// </summary>
+public sealed class SessionMemory(
+    string sessionId, RedisKeys keys, RedisSessionStore store, SessionChangeFeed feed, SiloLease lease, SessionCacheBudget budget,
+    IOptions<SessionCacheOptions> options) : IAsyncDisposable
+{
+    private const int EventsPerRead = 500;
+
+    private readonly Lock _lock = new();
+    private CachedSession? _cache;
+    private IAsyncDisposable? _watch;
+    private bool _tooLarge;
+    private long _syncedEpoch;
+
+    // Shared with the feed's callback, under _lock: what the memory holds, and whether the feed announced more.
+    private long _knownIncarnation;
+    private long _knownVersion = -1;
+    private bool _changedElsewhere = true;
+    private List<(long Incarnation, long Version)>? _heldDuringOwnWrite;
+
+    private bool Caching => options.Value.Enabled && !_tooLarge;
+
+    /// <summary>The items <paramref name="query"/> asks for.</summary>
+    public async Task<SessionItems> ReadAsync(ItemsQuery query)
+    {
+        if (Caching && !query.RefreshTtl && await CurrentAsync() is { } cache)
+        {
+            var items = query.Role is null
+                ? ItemsWindow.Select(cache.Window(query.AfterSeq, query.Limit), new ItemsQuery(SafeStart: query.SafeStart))
+                : ItemsWindow.Select(cache.Window(query.AfterSeq, limit: null), query); // the limit counts the role's items
+            return new SessionItems(items, cache.Info.LastSeq, cache.Version);
+        }
+        // The store applies the window itself unless the role filter must see every item first.
+        var fromStore = query.Role is null ? query : new ItemsQuery(RefreshTtl: query.RefreshTtl);
+        var page = await store.ReadAsync(sessionId, fromStore) ?? throw new SessionNotFoundException(sessionId);
+        var rest = query.Role is null ? new ItemsQuery(SafeStart: query.SafeStart) : query;
+        if (query.RefreshTtl) Changed();
+        return page with { Items = ItemsWindow.Select(page.Items, rest) };
+    }
+
+    public async Task<SessionInfo> InfoAsync()
+    {
+        if (Caching && await CurrentAsync() is { } cache) return cache.Info;
+        return await store.GetInfoAsync(sessionId) ?? throw new SessionNotFoundException(sessionId);
+    }
+
+    /// <summary>This activation is about to write: announcements that arrive meanwhile are judged when it knows which
+    /// versions were its own.</summary>
+    public void BeginOwnWrite()
+    {
+        lock (_lock) _heldDuringOwnWrite = [];
+    }
+
+    /// <summary>This activation appended; keep the memory current without a read if nothing else changed the session in
+    /// between.</summary>
+    public void Appended(IReadOnlyList<(AppendOutcome Outcome, AppendItemsCommand Command)> appends)
+    {
+        var own = new HashSet<long>(appends.Select(a => a.Outcome.Version));
+        if (_cache is { Evicted: false } cache)
+        {
+            foreach (var (outcome, command) in appends)
+            {
+                if (cache.Version != outcome.Version - 1) break; // someone else wrote in between: the next read syncs
+                cache.Appended(outcome, command, [.. command.Items.Select(i => System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(i).ToArray())]);
+            }
+            Admit();
+        }
+        EndOwnWrite(own);
+    }
+
+    /// <summary>This activation changed the session otherwise (a pop, a clear, a history change, data, an agent): the
+    /// next read brings the memory up to date.</summary>
+    public void Changed()
+    {
+        lock (_lock)
+        {
+            _changedElsewhere = true;
+            _heldDuringOwnWrite = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Drop();
+        if (Interlocked.Exchange(ref _watch, null) is { } watch) await watch.DisposeAsync();
+    }
+
+    private async Task<CachedSession?> CurrentAsync()
+    {
+        if (_cache is { Evicted: true }) Drop();
+        if (_cache is not null && IsCurrent()) return _cache;
+        _watch ??= await feed.WatchAsync(keys, sessionId, OnAnnounced); // before reading, so no change goes unheard
+        var epoch = feed.Epoch;
+        lock (_lock) _changedElsewhere = false;
+        while (_cache is { } cache)
+        {
+            var read = await store.ReadEventsAsync(sessionId, cache.Incarnation, cache.Version, EventsPerRead, refreshTtl: false, describe: true);
+            if (read.Status == EventsReadStatus.Missing)
+            {
+                Drop();
+                throw new SessionNotFoundException(sessionId);
+            }
+            if (read.Status == EventsReadStatus.Reset)
+            {
+                Drop();
+                break;
+            }
+            cache.Apply(read.Events!, read.Info!);
+            if (read.Events!.Count < EventsPerRead) return Synced(epoch);
+        }
+        var snapshot = await store.LoadAsync(sessionId, refreshTtl: false) ?? throw new SessionNotFoundException(sessionId);
+        _cache = new CachedSession(snapshot);
+        return Synced(epoch);
+    }
+
+    private bool IsCurrent()
+    {
+        if (_syncedEpoch != feed.Epoch || !lease.IsFresh || ExpiresSoon(_cache!.Info)) return false;
+        lock (_lock) return !_changedElsewhere;
+    }
+
+    /// <summary>Nothing announces an expiry: from a second before it (by this silo's clock), Redis is asked.</summary>
+    private static bool ExpiresSoon(SessionInfo info) => info.ExpiresAt is { } expires && DateTimeOffset.UtcNow >= expires - TimeSpan.FromSeconds(1);
+
+    private CachedSession? Synced(long epoch)
+    {
+        _syncedEpoch = epoch;
+        Remember();
+        return Admit() ? _cache : null;
+    }
+
+    private void EndOwnWrite(IReadOnlySet<long> ownVersions)
+    {
+        Remember();
+        lock (_lock)
+        {
+            foreach (var (incarnation, version) in _heldDuringOwnWrite ?? [])
+            {
+                if (incarnation != _knownIncarnation || !ownVersions.Contains(version) && version > _knownVersion) _changedElsewhere = true;
+            }
+            _heldDuringOwnWrite = null;
+        }
+    }
+
+    /// <summary>Tells the feed's callback what the memory now holds.</summary>
+    private void Remember()
+    {
+        lock (_lock)
+        {
+            _knownIncarnation = _cache?.Incarnation ?? 0;
+            _knownVersion = _cache?.Version ?? -1;
+        }
+    }
+
+    /// <summary>The feed's callback (on a Redis thread): "createdAt.version", or "deleted".</summary>
+    private void OnAnnounced(RedisValue message)
+    {
+        var text = (string?)message ?? "";
+        var dot = text.IndexOf('.');
+        long incarnation = 0, version = 0;
+        var parsed = dot > 0 && long.TryParse(text.AsSpan(0, dot), out incarnation) && long.TryParse(text.AsSpan(dot + 1), out version);
+        lock (_lock)
+        {
+            if (!parsed) _changedElsewhere = true;
+            else if (incarnation == _knownIncarnation && version <= _knownVersion) return; // already in memory
+            else if (_heldDuringOwnWrite is { } held) held.Add((incarnation, version));
+            else _changedElsewhere = true;
+        }
+    }
+
+    private bool Admit()
+    {
+        if (_cache is null) return false;
+        if (_cache.Bytes > options.Value.MaxSessionBytes)
+        {
+            _tooLarge = true;
+            Drop();
+            return false;
+        }
+        budget.Touch(_cache);
+        return true;
+    }
+
+    private void Drop()
+    {
+        if (_cache is null) return;
+        budget.Release(_cache);
+        _cache = null;
+        Remember();
+    }
+}
