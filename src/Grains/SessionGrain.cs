@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -92,8 +93,9 @@ public sealed class SessionGrain : Grain, ISessionGrain
     private async Task AppendBatchToStoreAsync(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> appends)
     {
         var commands = appends.Select(a => a.Request).ToList();
-        var texts = commands.Select(c => (IReadOnlyList<string>)c.Items.Select(i => i.GetRawText()).ToArray()).ToList();
-        var outcomes = await _store.AppendAsync(_sessionId, commands, texts);
+        // Each item's JSON as it was sent, once: for Redis and for the memory.
+        var json = commands.Select(c => (IReadOnlyList<byte[]>)[.. c.Items.Select(i => JsonMarshal.GetRawUtf8Value(i).ToArray())]).ToList();
+        var outcomes = await _store.AppendAsync(_sessionId, commands, json);
         if (outcomes is null)
         {
             // No such session: the first append that names a user creates it for them, after their index entry.
@@ -104,10 +106,11 @@ public sealed class SessionGrain : Grain, ISessionGrain
                 return;
             }
             await _userIndex.AddAsync(creatorId, _sessionId);
-            outcomes = await _store.AppendAsync(_sessionId, commands, texts, creatorId, creator.TtlSeconds * 1000L ?? _defaultTtlMs)
+            outcomes = await _store.AppendAsync(_sessionId, commands, json, creatorId, creator.TtlSeconds * 1000L ?? _defaultTtlMs)
                 ?? throw new InvalidOperationException("The append script did not create the session it was allowed to.");
         }
-        _memory.Appended([.. outcomes.Zip(commands).Where(o => o.First.Status == AppendStatus.Appended)]);
+        _memory.Appended([.. Enumerable.Range(0, appends.Count).Where(i => outcomes[i].Status == AppendStatus.Appended)
+            .Select(i => (outcomes[i], commands[i], json[i]))]);
         if (outcomes.LastOrDefault(o => o.Status == AppendStatus.Appended) is { Owner: { } owner } newest)
         {
             _touches.Touch(_userIndex, owner, _sessionId, newest.AppendedAtMs * 1000);

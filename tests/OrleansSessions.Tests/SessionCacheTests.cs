@@ -26,7 +26,7 @@ public sealed class SessionCacheTests(GrainCluster cluster) : IClassFixture<Grai
     private static Task AppendElsewhereAsync(GrainSpace host, string session, params string[] contents)
     {
         var command = Batch(contents);
-        return host.Store.AppendAsync(session, [command], [command.Items.Select(i => i.GetRawText()).ToList()], createOwner: "owner");
+        return host.Store.AppendAsync(session, [command], [[.. command.Items.Select(i => System.Text.Encoding.UTF8.GetBytes(i.GetRawText()))]], createOwner: "owner");
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class SessionMemoryTests(DedicatedRedisGrainCluster cluster) : ICl
         await session.ReadAsync(new ItemsQuery(), default);
 
         var elsewhere = new AppendItemsCommand([Items.Message("theirs")], UserId: "u");
-        await host.Store.AppendAsync("announced", [elsewhere], [[elsewhere.Items[0].GetRawText()]]);
+        await host.Store.AppendAsync("announced", [elsewhere], [[System.Text.Encoding.UTF8.GetBytes(elsewhere.Items[0].GetRawText())]]);
         var deadline = DateTime.UtcNow.AddSeconds(5);
         SessionItems page;
         while ((page = await session.ReadAsync(new ItemsQuery(), default)).Items.Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(5);

@@ -67,15 +67,16 @@ public sealed class SessionMemory(
 
     /// <summary>This activation appended; keep the memory current without a read if nothing else changed the session in
     /// between.</summary>
-    public void Appended(IReadOnlyList<(AppendOutcome Outcome, AppendItemsCommand Command)> appends)
+    /// <param name="appends">Each append's outcome, command, and its items' JSON as stored.</param>
+    public void Appended(IReadOnlyList<(AppendOutcome Outcome, AppendItemsCommand Command, IReadOnlyList<byte[]> Json)> appends)
     {
         var own = new HashSet<long>(appends.Select(a => a.Outcome.Version));
         if (_cache is { Evicted: false } cache)
         {
-            foreach (var (outcome, command) in appends)
+            foreach (var (outcome, command, json) in appends)
             {
                 if (cache.Version != outcome.Version - 1) break; // someone else wrote in between: the next read syncs
-                cache.Appended(outcome, command, [.. command.Items.Select(i => System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(i).ToArray())]);
+                cache.Appended(outcome, command, json);
             }
             Admit();
         }

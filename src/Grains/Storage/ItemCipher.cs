@@ -66,10 +66,15 @@ public sealed class ItemCipher
         private byte[] AssociatedData => _associatedData ??= Encoding.UTF8.GetBytes(_owner);
 
         /// <returns>The value as stored: sealed when encryption is on, else as it is.</returns>
-        public string Protect(string plaintext)
+        public string Protect(string plaintext) =>
+            _cipher._activeKeyId is { } keyId ? Seal(keyId, Encoding.UTF8.GetBytes(plaintext)) : plaintext;
+
+        /// <returns>The UTF-8 value as stored: sealed when encryption is on, else the same bytes.</returns>
+        public byte[] Protect(byte[] plaintext) =>
+            _cipher._activeKeyId is { } keyId ? Encoding.UTF8.GetBytes(Seal(keyId, plaintext)) : plaintext;
+
+        private string Seal(string keyId, byte[] input)
         {
-            if (_cipher._activeKeyId is not { } keyId) return plaintext;
-            var input = Encoding.UTF8.GetBytes(plaintext);
             var sealedBytes = new byte[NonceBytes + TagBytes + input.Length];
             var nonce = sealedBytes.AsSpan(0, NonceBytes);
             RandomNumberGenerator.Fill(nonce);

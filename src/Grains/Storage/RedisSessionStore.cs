@@ -40,7 +40,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     /// set, the script creates it for that user with <paramref name="createTtlMs"/>; when it is not set, the result is
     /// null.</summary>
     public async Task<IReadOnlyList<AppendOutcome>?> AppendAsync(string sessionId, IReadOnlyList<AppendItemsCommand> commands,
-        IReadOnlyList<IReadOnlyList<string>> itemTexts, string? createOwner = null, long createTtlMs = 0)
+        IReadOnlyList<IReadOnlyList<byte[]>> itemJson, string? createOwner = null, long createTtlMs = 0)
     {
         var sealer = Cipher(sessionId);
         var fingerprintKey = sealer.FingerprintKey();
@@ -49,13 +49,13 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         {
             var command = commands[i];
             args.Add(command.OperationId ?? "");
-            args.Add(command.OperationId is null ? "" : ItemFingerprint.Compute(command.Agent, command.Tokens, itemTexts[i], fingerprintKey));
+            args.Add(command.OperationId is null ? "" : ItemFingerprint.Compute(command.Agent, command.Tokens, itemJson[i], fingerprintKey));
             args.Add(command.UserId ?? "");
             args.Add(command.Agent ?? "");
             args.Add(command.Tokens?.ToString(CultureInfo.InvariantCulture) ?? "");
             args.Add(command.TtlSeconds is { } ttl ? (ttl * 1000L).ToString(CultureInfo.InvariantCulture) : "");
-            args.Add(itemTexts[i].Count);
-            foreach (var text in itemTexts[i]) args.Add(sealer.Protect(text));
+            args.Add(itemJson[i].Count);
+            foreach (var json in itemJson[i]) args.Add(sealer.Protect(json));
         }
         var reply = await RunAsync(SessionScripts.Append, sessionId, [.. args]);
         if (Status(reply) == "missing") return null;
