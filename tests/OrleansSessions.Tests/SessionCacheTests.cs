@@ -82,6 +82,23 @@ public sealed class SessionCacheTests(GrainCluster cluster) : IClassFixture<Grai
     }
 
     [Fact]
+    public async Task A_memory_hundreds_of_changes_behind_catches_up_with_all_of_them()
+    {
+        var host = cluster.NewSpace();
+        await AppendElsewhereAsync(host, "far", "first");
+        Assert.Equal(["first"], await ContentsOnceAnnouncedAsync(host, "far", ["first"]));
+
+        var expected = new List<string> { "first" };
+        for (var i = 0; i < 600; i++)
+        {
+            await AppendElsewhereAsync(host, "far", $"m{i}"); // more changes than one catch-up read brings (500)
+            expected.Add($"m{i}");
+        }
+
+        Assert.Equal(expected, await ContentsOnceAnnouncedAsync(host, "far", [.. expected]));
+    }
+
+    [Fact]
     public async Task A_reader_that_fell_behind_the_kept_events_reloads_instead_of_missing_changes()
     {
         var host = cluster.NewSpace();

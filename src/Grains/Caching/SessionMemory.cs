@@ -107,7 +107,7 @@ public sealed class SessionMemory(
         _watch ??= await feed.WatchAsync(keys, sessionId, OnAnnounced); // before reading, so no change goes unheard
         var epoch = feed.Epoch;
         lock (_lock) _changedElsewhere = false;
-        while (_cache is { } cache)
+        if (_cache is { } cache)
         {
             var read = await store.ReadEventsAsync(sessionId, cache.Incarnation, cache.Version, EventsPerRead, refreshTtl: false, describe: true);
             if (read.Status == EventsReadStatus.Missing)
@@ -115,13 +115,12 @@ public sealed class SessionMemory(
                 Drop();
                 throw new SessionNotFoundException(sessionId);
             }
-            if (read.Status == EventsReadStatus.Reset)
+            if (read.Status == EventsReadStatus.Ok && read.Events!.Count < EventsPerRead)
             {
-                Drop();
-                break;
+                cache.Apply(read.Events, read.Info!);
+                return Synced(epoch);
             }
-            cache.Apply(read.Events!, read.Info!);
-            if (read.Events!.Count < EventsPerRead) return Synced(epoch);
+            Drop(); // too far behind, or another incarnation: load it whole
         }
         var snapshot = await store.LoadAsync(sessionId, refreshTtl: false) ?? throw new SessionNotFoundException(sessionId);
         _cache = new CachedSession(snapshot);
