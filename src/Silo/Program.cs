@@ -61,7 +61,7 @@ app.MapInspector();
 app.MapClusterEndpoints();
 
 await app.RunAsync();
-return 0;
+return Environment.ExitCode; // 1 when the silo stopped because the cluster had declared it dead
 
 /// <summary>The silo's entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -13,7 +14,8 @@ namespace OrleansSessions.Grains.Caching;
 /// time (ProbeTimeout × NumMissedProbesLimit), measured on a monotonic clock from when the renewing read began.
 /// </summary>
 public sealed partial class SiloLease(
-    IMembershipTable membership, ILocalSiloDetails silo, IOptions<ClusterMembershipOptions> detection, ILogger<SiloLease> logger)
+    IMembershipTable membership, ILocalSiloDetails silo, IOptions<ClusterMembershipOptions> detection, IHostApplicationLifetime lifetime,
+    ILogger<SiloLease> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource _stop = new();
@@ -27,14 +29,25 @@ public sealed partial class SiloLease(
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(SiloLease), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
-    /// <summary>Reads this silo's membership row once; renews the lease when it says Active.</summary>
+    /// <summary>Reads this silo's membership row once; renews the lease when it says Active. A row that says Dead
+    /// means the cluster gave up on this silo while it was unreachable or paused, and has moved its sessions: it
+    /// stops at once (exit code 1), rather than wait for Orleans' next full table read, so an orchestrator starts it
+    /// afresh and no client is served by it meanwhile.</summary>
     public async Task RenewAsync()
     {
         var started = Stopwatch.GetTimestamp();
         var row = await membership.ReadRowAsync(silo.SiloAddress, _stop.Token);
-        if (row.Members.Any(m => m.Item1.SiloAddress.Equals(silo.SiloAddress) && m.Item1.Status == SiloStatus.Active))
+        var status = row.Members.Where(m => m.Item1.SiloAddress.Equals(silo.SiloAddress)).Select(m => m.Item1.Status).FirstOrDefault();
+        if (status == SiloStatus.Active)
         {
             Volatile.Write(ref _validUntil, started + (long)(Duration.TotalSeconds * Stopwatch.Frequency));
+        }
+        else if (status == SiloStatus.Dead)
+        {
+            LogDeclaredDead(silo.SiloAddress.ToString());
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+            await _stop.CancelAsync();
         }
     }
 
@@ -78,6 +91,10 @@ public sealed partial class SiloLease(
             return false;
         }
     }
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Critical,
+        Message = "The cluster declared this silo ({Silo}) dead while it was unreachable or paused; its sessions have moved. Stopping.")]
+    private partial void LogDeclaredDead(string silo);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Could not renew the silo's read lease: {Error}")]
     private partial void LogRenewalFailed(string error);

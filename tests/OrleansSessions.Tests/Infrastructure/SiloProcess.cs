@@ -33,6 +33,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public string Output
     {
         get
@@ -90,6 +92,12 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         if (!_process.HasExited) _ = SendSignal(_process.Id, 15);
     }
+
+    /// <summary>SIGSTOP: the process freezes as in a long GC pause or a suspended VM.</summary>
+    public void Pause() => _ = SendSignal(_process.Id, 19);
+
+    /// <summary>SIGCONT: the frozen process runs on.</summary>
+    public void Resume() => _ = SendSignal(_process.Id, 18);
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
