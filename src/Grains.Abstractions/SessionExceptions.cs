@@ -37,6 +37,15 @@ public sealed class InvalidSessionRequestException(string field, string message)
     [Id(0)] public string Field { get; } = field;
 }
 
+/// <summary>The session has too many calls waiting already (its store is slow or stalled); nothing was done, and a
+/// retry after a moment is safe.</summary>
+[GenerateSerializer, Alias("os.SessionBusyException")]
+public sealed class SessionBusyException(string sessionId)
+    : Exception($"Session '{sessionId}' has too many calls waiting; retry shortly.")
+{
+    [Id(0)] public string SessionId { get; } = sessionId;
+}
+
 /// <summary>The session store (Redis) did not answer in time or is unreachable; the call changed nothing it
 /// acknowledged, and a retry (with the same operation id) is safe.</summary>
 [GenerateSerializer, Alias("os.SessionStoreUnavailableException")]

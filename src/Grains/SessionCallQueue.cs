@@ -6,15 +6,38 @@ namespace OrleansSessions.Grains;
 /// The order of a session's calls inside its reentrant grain: one call at a time, in arrival order, so a read or a
 /// history change never sees another call half done. Appends that arrive while a call runs join one open batch
 /// and are served together by a single call (group commit). Orleans runs the activation on one thread, so this
-/// needs no locks; reentrancy is what lets appends arrive, and join, while a script is in flight.
+/// needs no locks; reentrancy is what lets appends arrive, and join, while a script is in flight. At most
+/// <paramref name="maxWaiting"/> calls wait at once: past that (Redis stalled, say) a call is refused at once with
+/// <see cref="SessionBusyException"/> instead of joining a queue that grows without bound.
 /// </summary>
-internal sealed class SessionCallQueue
+internal sealed class SessionCallQueue(string sessionId, int maxWaiting)
 {
     private Task _tail = Task.CompletedTask;
     private List<PendingCall<AppendItemsCommand, AppendResult>>? _openBatch;
+    private int _waiting;
 
     /// <summary>Runs <paramref name="call"/> after every call queued before it.</summary>
+    /// <exception cref="SessionBusyException">too many calls are waiting already.</exception>
     public async Task<T> RunAsync<T>(Func<Task<T>> call)
+    {
+        Admit();
+        try
+        {
+            return await RunInTurnAsync(call);
+        }
+        finally
+        {
+            _waiting--;
+        }
+    }
+
+    private void Admit()
+    {
+        if (_waiting >= maxWaiting) throw new SessionBusyException(sessionId);
+        _waiting++;
+    }
+
+    private async Task<T> RunInTurnAsync<T>(Func<Task<T>> call)
     {
         var previous = _tail;
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,12 +62,14 @@ internal sealed class SessionCallQueue
         var call = new PendingCall<AppendItemsCommand, AppendResult>(command);
         if (_openBatch is { } open && open.Count < maxBatch)
         {
+            Admit(); // the batch's turn lets each of its appends go when it ends
             open.Add(call);
             return call.Result;
         }
         var batch = new List<PendingCall<AppendItemsCommand, AppendResult>> { call };
         _openBatch = batch;
-        _ = RunAsync(async () =>
+        Admit();
+        _ = RunInTurnAsync(async () =>
         {
             if (ReferenceEquals(_openBatch, batch)) _openBatch = null; // started: later appends make a new batch
             try
@@ -55,6 +80,10 @@ internal sealed class SessionCallQueue
             catch (Exception error)
             {
                 foreach (var pending in batch) pending.Fail(error);
+            }
+            finally
+            {
+                _waiting -= batch.Count;
             }
             return true;
         });

@@ -21,7 +21,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
     /// <summary>Largest number of appends one script call takes.</summary>
     public const int MaxAppendsPerBatch = 64;
 
-    private readonly SessionCallQueue _calls = new();
+    private readonly SessionCallQueue _calls;
     private readonly string _sessionId;
     private readonly RedisSessionStore _store;
     private readonly RedisUserIndex _userIndex;
@@ -35,6 +35,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
         _touches = touches;
         var (scope, id) = scopes.Of(this.GetPrimaryKeyString());
         _sessionId = id;
+        _calls = new SessionCallQueue(id, options.Value.MaxWaitingCalls);
         _store = scope.Sessions;
         _userIndex = scope.Users;
         _memory = new SessionMemory(id, scope.Keys, scope.Sessions, feed, lease, budget, cacheOptions);

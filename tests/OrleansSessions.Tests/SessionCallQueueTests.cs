@@ -15,7 +15,7 @@ public sealed class SessionCallQueueTests
     [Fact]
     public async Task Calls_run_one_at_a_time_in_arrival_order_though_each_awaits()
     {
-        var queue = new SessionCallQueue();
+        var queue = new SessionCallQueue("s", 1000);
         var running = 0;
         var mostAtOnce = 0;
         var order = new List<int>();
@@ -36,7 +36,7 @@ public sealed class SessionCallQueueTests
     [Fact]
     public async Task A_failing_call_fails_only_its_caller_and_the_next_call_runs()
     {
-        var queue = new SessionCallQueue();
+        var queue = new SessionCallQueue("s", 1000);
         var failing = OnActivation(() => queue.RunAsync<int>(() => throw new SessionNotFoundException("s")));
         var next = OnActivation(() => queue.RunAsync(() => Task.FromResult(7)));
 
@@ -47,7 +47,7 @@ public sealed class SessionCallQueueTests
     [Fact]
     public async Task Appends_arriving_while_a_call_runs_are_served_together_up_to_the_batch_limit()
     {
-        var queue = new SessionCallQueue();
+        var queue = new SessionCallQueue("s", 1000);
         var release = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var batches = new List<int>();
         Task Serve(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> batch)
@@ -71,7 +71,7 @@ public sealed class SessionCallQueueTests
     [Fact]
     public async Task An_append_the_batch_left_unanswered_fails_and_a_thrown_error_fails_the_whole_batch()
     {
-        var queue = new SessionCallQueue();
+        var queue = new SessionCallQueue("s", 1000);
         var command = new AppendItemsCommand([Items.Message("x")]);
 
         var forgotten = await OnActivation(() => Task.FromResult(queue.AppendAsync(command, 4, _ => Task.CompletedTask)));
@@ -79,5 +79,28 @@ public sealed class SessionCallQueueTests
 
         var failed = await OnActivation(() => Task.FromResult(queue.AppendAsync(command, 4, _ => throw new SessionStoreUnavailableException("down"))));
         await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => failed);
+    }
+
+    [Fact]
+    public async Task Past_the_waiting_limit_calls_and_appends_are_refused_at_once_and_taken_again_once_it_drains()
+    {
+        var queue = new SessionCallQueue("s", maxWaiting: 3);
+        var release = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var command = new AppendItemsCommand([Items.Message("x")]);
+        Task Serve(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> batch)
+        {
+            foreach (var call in batch) call.Complete(new AppendResult(1, 1, 1));
+            return Task.CompletedTask;
+        }
+
+        var running = OnActivation(() => queue.RunAsync(() => release.Task)); // 1: holds the session
+        var waiting = await OnActivation(() => Task.FromResult(new[] { queue.AppendAsync(command, 64, Serve), queue.AppendAsync(command, 64, Serve) })); // 2, 3
+        await Assert.ThrowsAsync<SessionBusyException>(() => OnActivation(() => queue.RunAsync(() => Task.FromResult(0))));
+        await Assert.ThrowsAsync<SessionBusyException>(() => OnActivation(() => queue.AppendAsync(command, 64, Serve)));
+
+        release.SetResult(true);
+        await running;
+        await Task.WhenAll(waiting);
+        Assert.Equal(7, await OnActivation(() => queue.RunAsync(() => Task.FromResult(7))));
     }
 }

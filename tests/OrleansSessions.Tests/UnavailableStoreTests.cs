@@ -101,6 +101,46 @@ public sealed class UnavailableStoreTests
         }
     }
 
+    [Fact]
+    public async Task A_stalled_redis_does_not_let_a_sessions_calls_pile_up_past_the_limit_are_refused_at_once()
+    {
+        var (address, redis) = await TestRedisServer.StartDedicatedRedisAsync();
+        try
+        {
+            await using var silo = new SiloFactory(new()
+            {
+                ["Redis:ConnectionString"] = address,
+                ["Sessions:CommandTimeout"] = "00:00:03",
+                ["Sessions:MaxWaitingCalls"] = "10",
+            });
+            var http = silo.CreateClient();
+            var body = () => new StringContent("""{"items":[{"a":1}],"userId":"u"}""", Encoding.UTF8, "application/json");
+            Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/v1/sessions/piled/items", body())).StatusCode);
+
+            _ = SendSignal(redis.Id, 19); // SIGSTOP: every call of the session now waits for Redis
+            var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(async _ =>
+            {
+                var started = DateTime.UtcNow;
+                using var response = await http.PostAsync("/v1/sessions/piled/items", body());
+                return (response.StatusCode, Detail: await response.Content.ReadAsStringAsync(), Took: DateTime.UtcNow - started,
+                    RetryAfter: response.Headers.RetryAfter is not null);
+            }));
+            _ = SendSignal(redis.Id, 18); // SIGCONT
+
+            var refused = answers.Where(a => a.Detail.Contains("too many calls waiting", StringComparison.Ordinal)).ToList();
+            Assert.InRange(refused.Count, 45, 50);                     // 60 calls, 10 may wait (and one more may run)
+            Assert.All(refused, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.StatusCode));
+            Assert.All(refused, a => Assert.True(a.RetryAfter));
+            Assert.All(refused, a => Assert.True(a.Took < TimeSpan.FromSeconds(2), $"refused after {a.Took}"));
+            Assert.All(answers, a => Assert.True((int)a.StatusCode is 200 or 503, a.Detail));
+        }
+        finally
+        {
+            redis.Kill();
+            redis.Dispose();
+        }
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     private static extern int SendSignal(int pid, int signal);
 }

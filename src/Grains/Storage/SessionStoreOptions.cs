@@ -19,6 +19,11 @@ public sealed class SessionStoreOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How many calls of one session may wait behind the running one; past that a call is refused at once
+    /// (503 with Retry-After) rather than queued without bound while Redis is slow or stalled.</summary>
+    [Range(1, 100_000)]
+    public int MaxWaitingCalls { get; set; } = 1_000;
+
     /// <summary>How often a silo moves recently written sessions up their owners' listings (off the write's critical
     /// path); after a crash a listing's order may lag by this much.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:01")]

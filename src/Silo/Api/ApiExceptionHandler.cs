@@ -42,6 +42,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         HistoryPreconditionFailedException mismatch => Problem(StatusCodes.Status409Conflict, "Conflict", mismatch.Message, "expectedSuffix"),
         InvalidSessionRequestException invalid => Problem(StatusCodes.Status400BadRequest, "Bad request", invalid.Message, invalid.Field),
         BadHttpRequestException bad => Problem(bad.StatusCode, Titles(bad.StatusCode), bad.Message, "request"),
+        SessionBusyException busy => Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", busy.Message, null),
         SessionStoreUnavailableException or RedisConnectionException or RedisTimeoutException =>
             Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The session store is unreachable; retry shortly.", null),
         TimeoutException =>
