@@ -80,4 +80,32 @@ public sealed class ClusterSettingsTests
         var collection = silo.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
         Assert.Equal((TimeSpan.FromMinutes(5), true), (collection.CollectionAge, collection.EnableActivationSheddingOnMemoryPressure));
     }
+
+    [Theory]
+    [InlineData("203.0.113.9,10.1.2.3", "10.1.2.3")]
+    [InlineData("192.0.2.2,172.20.0.5", "172.20.0.5")]
+    [InlineData("127.0.0.1,192.168.1.20", "192.168.1.20")]
+    [InlineData("8.8.8.8,100.64.0.1", "100.64.0.1")]
+    [InlineData("2001:db8::1,fd00::5", "fd00::5")]
+    [InlineData("203.0.113.9,127.0.0.1,172.32.0.1", null)]
+    public void By_default_a_silo_advertises_only_a_private_address(string addresses, string? chosen)
+    {
+        var found = ClusterSettings.FirstPrivate(addresses.Split(',').Select(System.Net.IPAddress.Parse));
+        Assert.Equal(chosen, found?.ToString());
+    }
+
+    [Fact]
+    public async Task The_silo_and_gateway_ports_listen_on_the_advertised_address_only()
+    {
+        await using var silo = await SiloFactory.OnTestServerAsync();
+        silo.CreateClient();
+        var endpoints = silo.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        var listeners = System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpListeners();
+
+        foreach (var port in new[] { endpoints.SiloPort, endpoints.GatewayPort })
+        {
+            var bound = listeners.Where(l => l.Port == port).Select(l => l.Address.ToString()).ToList();
+            Assert.Equal(["127.0.0.1"], bound); // the test silos advertise loopback; never 0.0.0.0 or ::
+        }
+    }
 }

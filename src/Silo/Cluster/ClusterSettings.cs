@@ -45,7 +45,8 @@ public sealed class ClusterSettings
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>The IP address or host name other silos reach this one at (a container's service name, say); the
-    /// silo listens there. Default: this machine's first non-loopback address (loopback with the embedded store).</summary>
+    /// silo listens there and nowhere else. Default: this machine's first private address (10/8, 172.16/12,
+    /// 192.168/16, 100.64/10, fc00::/7); loopback with the embedded store.</summary>
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>How long a probe of another silo may go unanswered before it counts as missed.</summary>
@@ -84,9 +85,28 @@ public sealed class ClusterSettings
         return settings;
     }
 
-    /// <summary>The advertised address as an IP, or null for Orleans' default.</summary>
-    public IPAddress? AdvertisedIp() =>
-        AdvertisedAddress is not { Length: > 0 } host ? null : IPAddress.TryParse(host, out var ip) ? ip : Resolve(host);
+    /// <summary>The address the silo advertises and listens on: the configured one, else the machine's first private one.</summary>
+    /// <exception cref="OptionsValidationException">none is configured and the machine has no private address.</exception>
+    public IPAddress AdvertisedIp()
+    {
+        if (AdvertisedAddress is { Length: > 0 } host) return IPAddress.TryParse(host, out var ip) ? ip : Resolve(host)!;
+        var addresses = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address);
+        return FirstPrivate(addresses) ?? throw new OptionsValidationException(Section, typeof(ClusterSettings),
+            ["Orleans:AdvertisedAddress: this machine has no private address; name the one other silos reach this one at."]);
+    }
+
+    /// <summary>The first address of a private network (RFC 1918, shared address space, unique local IPv6): silo ports
+    /// carry no authentication, so they are never offered on a public one unless configured.</summary>
+    public static IPAddress? FirstPrivate(IEnumerable<IPAddress> addresses) => addresses.FirstOrDefault(IsPrivate);
+
+    private static bool IsPrivate(IPAddress address)
+    {
+        if (address.AddressFamily == AddressFamily.InterNetworkV6) return (address.GetAddressBytes()[0] & 0xFE) == 0xFC;
+        var b = address.GetAddressBytes();
+        return b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && b[1] is >= 64 and <= 127);
+    }
 
     private static IPAddress? Resolve(string host)
     {

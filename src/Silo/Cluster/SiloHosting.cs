@@ -20,8 +20,8 @@ public static class SiloHosting
             silo.AddSessionGrains();
             if (clustered)
             {
-                if (settings.AdvertisedIp() is { } advertised) silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort);
-                else silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+                // Listens on the advertised address only (listenOnAnyHostAddress: false): never on every interface.
+                silo.ConfigureEndpoints(settings.AdvertisedIp(), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
                 silo.UseRedisClustering(_ => { });
                 silo.Services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((options, connection) =>
                 {
