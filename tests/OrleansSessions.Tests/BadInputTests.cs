@@ -112,6 +112,9 @@ public sealed class BadInputTests(SeededSilo seeded) : IClassFixture<SeededSilo>
             { "PATCH", Existing + "/data/k", """{"path":[],"value":1}""", 400, "path" },
             { "PATCH", Existing + "/data/k", """{"path":["a"]}""", 400, "value" },
             { "PATCH", Existing + "/data/k", """{"path":["a",3],"value":1}""", 400, "path" },
+            { "POST", Existing + "/history/transactions", """{"operationId":"t1","transaction":{"type":"append_items","items":[],"extra":1}}""", 400, "transaction.extra" },
+            { "POST", Existing + "/history/transactions", """{"operationId":"t1","transaction":{"type":"append_items","items":[{"a":1}]},"note":"x"}""", 400, "note" },
+            { "POST", Existing + "/history/transactions", """{"operationId":"t1","transaction":{"type":"replace_suffix","expectedSuffix":[],"replacement":[],"items":[]}}""", 400, "transaction.items" },
             { "GET", "/v1/nothing-here", "", 404, "path" },
             { "PUT", Existing, "{}", 405, "method" },
         };

@@ -31,8 +31,13 @@ export class OrleansSession implements SessionHistoryTransactionAwareSession {
 
   async getSessionId(): Promise<string> {
     if (this.sessionId) return this.sessionId;
-    this.creating ??= this.create();
-    return (this.sessionId = await this.creating);
+    const creating = (this.creating ??= this.create());
+    try {
+      return (this.sessionId = await creating);
+    } catch (error) {
+      if (this.creating === creating) this.creating = undefined; // a later call tries again
+      throw error;
+    }
   }
 
   async getItems(limit?: number): Promise<AgentInputItem[]> {
@@ -63,6 +68,7 @@ export class OrleansSession implements SessionHistoryTransactionAwareSession {
   }
 
   async clearSession(): Promise<void> {
+    if (!this.sessionId && !this.creating) return; // never created: nothing to clear, and nothing to create
     try {
       await this.client.clearItems(await this.getSessionId());
     } catch (error) {
@@ -71,10 +77,11 @@ export class OrleansSession implements SessionHistoryTransactionAwareSession {
   }
 
   async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
-    if (typeof args?.operationId !== 'string' || args.operationId.trim() === '') {
+    const { operationId, transaction } = args ?? {}; // read once: what is checked is what is sent
+    if (typeof operationId !== 'string' || operationId.trim() === '') {
       throw new Error('Session history transaction operationId must be a non-empty string.');
     }
-    await this.whenCreated(sessionId => this.client.applyHistoryTransaction(sessionId, args.operationId, args.transaction));
+    await this.whenCreated(sessionId => this.client.applyHistoryTransaction(sessionId, operationId, transaction));
   }
 
   /** The compacted history replaces the stored one in one step. */

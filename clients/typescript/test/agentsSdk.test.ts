@@ -133,3 +133,56 @@ test('a run whose output a guardrail blocks is persisted through a history trans
   assert.deepEqual(normalized(await ours.getItems()), normalized(await memory.getItems()));
   assert.ok(paths.includes('POST /v1/sessions/{id}/history/transactions'), paths.join(', '));
 });
+
+test('after a failed creation a later call tries again, and clearing a never-created session sends nothing', async () => {
+  const requests: string[] = [];
+  let failNextCreate = true;
+  const flaky = new SessionsClient({
+    baseUrl: silo.baseUrl, apiKey: silo.apiKey, retries: 0,
+    fetch: async (url, init) => {
+      const request = `${init?.method ?? 'GET'} ${new URL(String(url)).pathname}`;
+      requests.push(request);
+      if (request === 'POST /v1/sessions' && failNextCreate) {
+        failNextCreate = false;
+        throw new TypeError('network blip');
+      }
+      return fetch(url, init);
+    },
+  });
+
+  const untouched = new OrleansSession({ client: flaky, userId: 'erin' });
+  await untouched.clearSession();
+  assert.deepEqual(requests, [], 'no create, no clear');
+
+  const session = new OrleansSession({ client: flaky, userId: 'erin' });
+  await assert.rejects(session.getSessionId(), TypeError);
+  const sessionId = await session.getSessionId();
+  await session.addItems([{ role: 'user', content: 'after the blip' }]);
+  assert.equal(requests.filter(r => r === 'POST /v1/sessions').length, 2);
+  assert.deepEqual(normalized(await session.getItems()), normalized([{ role: 'user', content: 'after the blip' }]));
+  assert.equal((await client.getSession(sessionId)).userId, 'erin');
+});
+
+test('a history transaction is read once, and one with fields the Agents SDK does not define is refused whole', async () => {
+  const ours = new OrleansSession({ client, userId: 'fay' });
+  const a: AgentInputItem = { role: 'user', content: 'a' };
+  let reads = 0;
+  const envelope = {
+    get operationId() {
+      reads++;
+      return reads === 1 ? 'op-once' : `op-changed-${reads}`;
+    },
+    transaction: { type: 'append_items' as const, items: [a] },
+  };
+  await ours.applyHistoryTransaction(envelope);
+  assert.equal(reads, 1);
+  await ours.applyHistoryTransaction({ operationId: 'op-once', transaction: { type: 'append_items', items: [a] } }); // a replay
+  assert.deepEqual(normalized(await ours.getItems()), normalized([a]));
+
+  const sessionId = await ours.getSessionId();
+  const version = (await client.getSession(sessionId)).version;
+  await assert.rejects(
+    client.applyHistoryTransaction(sessionId, 'op-extra', { type: 'append_items', items: [a], note: 'mine' } as never),
+    (error: SessionsApiError) => error.status === 400 && error.field === 'transaction.note');
+  assert.equal((await client.getSession(sessionId)).version, version, 'nothing changed');
+});

@@ -18,6 +18,20 @@ public static class JsonFields
         return number;
     }
 
+    /// <summary>Refuses the first property of <paramref name="body"/> that is not one of <paramref name="known"/>,
+    /// naming it (after <paramref name="path"/>, such as "transaction.").</summary>
+    public static void OnlyKnown(JsonElement body, string path, params string[] known)
+    {
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!known.Contains(property.Name, StringComparer.Ordinal))
+            {
+                throw ApiProblemException.BadRequest(path + property.Name,
+                    $"{path}{property.Name} is not a field of a history transaction; it has {string.Join(", ", known.Select(k => path + k))}.");
+            }
+        }
+    }
+
     public static string? OptionalString(JsonElement body, string name) =>
         Optional(body, name) switch
         {

@@ -42,20 +42,28 @@ public sealed class SessionRequests(InputRules rules)
 
     /// <summary>The body of <c>POST /v1/sessions/{sessionId}/history/transactions</c>: the Agents SDK's
     /// <c>{operationId, transaction: {type: "append_items", items} | {type: "replace_suffix", expectedSuffix, replacement}}</c>.</summary>
+    /// <summary>The Agents SDK's history transaction, exactly as it defines one: a field it does not define is refused
+    /// (naming it) rather than ignored, since a client that sent it expected it to mean something.</summary>
     public HistoryChangeCommand HistoryTransaction(JsonElement body)
     {
+        JsonFields.OnlyKnown(body, "", "operationId", "transaction");
         var operationId = rules.Id("operationId", JsonFields.OptionalString(body, "operationId"));
         if (JsonFields.Optional(body, "transaction") is not { ValueKind: JsonValueKind.Object } transaction)
         {
             throw ApiProblemException.BadRequest("transaction", "transaction is required and must be a JSON object.");
         }
-        return JsonFields.OptionalString(transaction, "type") switch
+        switch (JsonFields.OptionalString(transaction, "type"))
         {
-            "append_items" => new HistoryChangeCommand(Items(transaction, "items", minimum: 0), operationId),
-            "replace_suffix" => new HistoryChangeCommand(
-                Items(transaction, "replacement", minimum: 0), operationId, Items(transaction, "expectedSuffix", minimum: 0)),
-            _ => throw ApiProblemException.BadRequest("transaction.type", "transaction.type must be append_items or replace_suffix."),
-        };
+            case "append_items":
+                JsonFields.OnlyKnown(transaction, "transaction.", "type", "items");
+                return new HistoryChangeCommand(Items(transaction, "items", minimum: 0), operationId);
+            case "replace_suffix":
+                JsonFields.OnlyKnown(transaction, "transaction.", "type", "expectedSuffix", "replacement");
+                return new HistoryChangeCommand(
+                    Items(transaction, "replacement", minimum: 0), operationId, Items(transaction, "expectedSuffix", minimum: 0));
+            default:
+                throw ApiProblemException.BadRequest("transaction.type", "transaction.type must be append_items or replace_suffix.");
+        }
     }
 
     /// <summary>The body of <c>PUT /v1/sessions/{sessionId}/items</c>: <c>{items, operationId?}</c>, the whole new history.</summary>
