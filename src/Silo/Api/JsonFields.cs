@@ -19,12 +19,12 @@ public static class JsonFields
     }
 
     /// <summary>Refuses the first property of <paramref name="body"/> that is not one of <paramref name="known"/>,
-    /// naming it (after <paramref name="path"/>, such as "transaction.").</summary>
+    /// naming it (after <paramref name="path"/>, such as "transaction."); a null one counts as absent, as everywhere.</summary>
     public static void OnlyKnown(JsonElement body, string path, params string[] known)
     {
         foreach (var property in body.EnumerateObject())
         {
-            if (!known.Contains(property.Name, StringComparer.Ordinal))
+            if (property.Value.ValueKind != JsonValueKind.Null && !known.Contains(property.Name, StringComparer.Ordinal))
             {
                 throw ApiProblemException.BadRequest(path + property.Name,
                     $"{path}{property.Name} is not a field of a history transaction; it has {string.Join(", ", known.Select(k => path + k))}.");
