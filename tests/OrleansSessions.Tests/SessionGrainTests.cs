@@ -164,6 +164,24 @@ public abstract class SessionGrainTestsBase(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_short_ttl_moves_once_a_tenth_of_it_has_passed()
+    {
+        var host = cluster.NewSpace();
+        var session = host.Session("ttl-short");
+        await session.CreateAsync(new CreateSessionCommand("owner", null, 2, null), default);
+        await session.AppendAsync(Batch("a"), default);
+        var first = (await session.GetInfoAsync(default)).ExpiresAt!.Value;
+
+        await Task.Delay(300);
+        await session.AppendAsync(Batch("b"), default);
+        var moved = (await session.GetInfoAsync(default)).ExpiresAt!.Value;
+
+        Assert.True(moved >= first.AddMilliseconds(300), $"a write 300 ms later moves a 2 s TTL: {first:O} → {moved:O}");
+        var expiry = (long)await host.Db.ExecuteAsync("PEXPIRETIME", host.Keys.Session("ttl-short")[0]);
+        Assert.Equal(moved.ToUnixTimeMilliseconds(), expiry);
+    }
+
+    [Fact]
     public async Task An_expired_session_is_gone_and_a_new_one_with_its_id_starts_empty()
     {
         var host = cluster.NewSpace();

@@ -165,7 +165,7 @@ internal static class SessionScripts
         if agent_now then table.insert(fields, 'currentAgent'); table.insert(fields, agent_now) end
         local ttl_ms, expires_at = tonumber(ttl), 0
         if ttl_ms > 0 then
-          if now - ttl_applied_at >= 1000 then
+          if now - ttl_applied_at >= math.min(1000, ttl_ms / 10) then
             expires_at = now + ttl_ms
             for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl_ms) end
             table.insert(fields, 'expiresAt'); table.insert(fields, expires_at)
