@@ -18,7 +18,7 @@ public sealed class UnavailableStoreTests
         await using var silo = new SiloFactory(new()
         {
             ["Redis:ConnectionString"] = address,
-            ["Redis:ConnectTimeoutMs"] = "200",
+            ["Redis:ConnectTimeoutMs"] = "1000", // a first connection slower than that on a busy machine fails the start
             ["Sessions:CommandTimeout"] = "00:00:00.500",
         });
         var http = silo.CreateClient();
