@@ -25,6 +25,7 @@ builder.UseSessionSilo();
 builder.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<ShutdownCoordinator>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownCoordinator>());
+builder.Services.AddHostedService<FailedStopDeadline>();
 
 builder.Services.AddSingleton<InputRules>();
 builder.Services.AddSingleton<GrainCallRetry>();

@@ -8,7 +8,7 @@ namespace OrleansSessions.Grains.Caching;
 /// "&lt;createdAt&gt;.&lt;version&gt;" (or "deleted") on the session's channel, and each activation that caches its
 /// session subscribes to that channel on the silo's one connection. Messages published while the subscription
 /// connection was down are lost, so <see cref="Epoch"/> moves whenever it drops or comes back: a cache synced in an
-/// earlier epoch must read from Redis before it answers again.
+/// earlier epoch, or while its channel was not subscribed, must read from Redis before it answers again.
 /// </summary>
 public sealed class SessionChangeFeed
 {
@@ -22,7 +22,15 @@ public sealed class SessionChangeFeed
         redis.ConnectionRestored += OnConnectionChanged;
     }
 
+    /// <summary>An epoch the feed never has: memory synced while its channel was not subscribed.</summary>
+    public const long NotListening = -1;
+
     public long Epoch => Volatile.Read(ref _epoch);
+
+    /// <summary>Whether the server has confirmed the session's channel subscription on the current connection (after
+    /// a reconnection, StackExchange.Redis subscribes again on its own, and this is false until the server answers).</summary>
+    public bool IsListening(RedisKeys keys, string sessionId) =>
+        _redis.GetSubscriber().SubscribedEndpoint(keys.SessionChannel(sessionId)) is not null;
 
     /// <summary>Calls <paramref name="onChange"/> with each message of the session's channel until disposed; the
     /// subscription is in place when the returned task completes.</summary>

@@ -106,6 +106,9 @@ public sealed class SessionMemory(
         if (_cache is not null && IsCurrent()) return _cache;
         _watch ??= await feed.WatchAsync(keys, sessionId, OnAnnounced); // before reading, so no change goes unheard
         var epoch = feed.Epoch;
+        // Right after the connection returns, the channel may not be subscribed again yet: what is read now answers
+        // this call but is not trusted for the next, which could come after an unheard announcement.
+        if (!feed.IsListening(keys, sessionId)) epoch = SessionChangeFeed.NotListening;
         lock (_lock) _changedElsewhere = false;
         if (_cache is { } cache)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 
 namespace OrleansSessions.Grains.Caching;
@@ -30,24 +31,40 @@ public sealed partial class SiloLease(
         lifecycle.Subscribe(nameof(SiloLease), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
     /// <summary>Reads this silo's membership row once; renews the lease when it says Active. A row that says Dead
-    /// means the cluster gave up on this silo while it was unreachable or paused, and has moved its sessions: it
-    /// stops at once (exit code 1), rather than wait for Orleans' next full table read, so an orchestrator starts it
-    /// afresh and no client is served by it meanwhile.</summary>
-    public async Task RenewAsync()
+    /// means the cluster gave up on this silo while it was unreachable or paused, and has moved its sessions; no row,
+    /// or no table at all, means the membership table was lost (a Redis restarted without its data), and Orleans would
+    /// run on with a cluster view no other silo shares. Either way the silo stops at once with exit code 1, so an
+    /// orchestrator starts it afresh (and it joins the cluster again) and no client is served by it meanwhile.</summary>
+    /// <returns>Whether the lease was renewed.</returns>
+    public async Task<bool> RenewAsync()
     {
         var started = Stopwatch.GetTimestamp();
-        var row = await membership.ReadRowAsync(silo.SiloAddress, _stop.Token);
-        var status = row.Members.Where(m => m.Item1.SiloAddress.Equals(silo.SiloAddress)).Select(m => m.Item1.Status).FirstOrDefault();
+        var status = await ReadOwnStatusAsync();
         if (status == SiloStatus.Active)
         {
             Volatile.Write(ref _validUntil, started + (long)(Duration.TotalSeconds * Stopwatch.Frequency));
+            return true;
         }
-        else if (status == SiloStatus.Dead)
+        if (status == SiloStatus.Dead) LogDeclaredDead(silo.SiloAddress.ToString());
+        else if (status == SiloStatus.None) LogMembershipLost(silo.SiloAddress.ToString());
+        else return false; // joining or leaving: no lease, nothing else to do
+        Environment.ExitCode = 1;
+        lifetime.StopApplication();
+        await _stop.CancelAsync();
+        return false;
+    }
+
+    /// <summary>This silo's status in the membership table; None when its row or the whole table is missing.</summary>
+    private async Task<SiloStatus> ReadOwnStatusAsync()
+    {
+        try
         {
-            LogDeclaredDead(silo.SiloAddress.ToString());
-            Environment.ExitCode = 1;
-            lifetime.StopApplication();
-            await _stop.CancelAsync();
+            var row = await membership.ReadRowAsync(silo.SiloAddress, _stop.Token);
+            return row.Members.Where(m => m.Item1.SiloAddress.Equals(silo.SiloAddress)).Select(m => m.Item1.Status).FirstOrDefault();
+        }
+        catch (RedisClusteringException)
+        {
+            return SiloStatus.None; // what the Redis membership table throws when its version field is gone with it
         }
     }
 
@@ -67,15 +84,17 @@ public sealed partial class SiloLease(
     private async Task RenewPeriodicallyAsync(CancellationToken stop)
     {
         using var timer = new PeriodicTimer(Duration / 4);
+        var failures = 0;
         do
         {
             try
             {
-                await RenewAsync();
+                if (await RenewAsync() && failures > 0) LogRenewedAgain(failures);
+                failures = 0;
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
-                LogRenewalFailed(error.Message); // reads go to Redis until a renewal succeeds
+                if (failures++ == 0) LogRenewalFailed(error.Message); // reads go to Redis until a renewal succeeds
             }
         } while (await WaitAsync(timer, stop));
     }
@@ -96,6 +115,15 @@ public sealed partial class SiloLease(
         Message = "The cluster declared this silo ({Silo}) dead while it was unreachable or paused; its sessions have moved. Stopping.")]
     private partial void LogDeclaredDead(string silo);
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Could not renew the silo's read lease: {Error}")]
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Critical,
+        Message = "This silo ({Silo}) is no longer in the cluster's membership table: the Redis holding it lost its data (restarted without persistence?). Stopping with exit code 1 so that a restart joins the cluster again.")]
+    private partial void LogMembershipLost(string silo);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning,
+        Message = "Could not renew the silo's read lease (reads go to Redis until it is renewed): {Error}")]
     private partial void LogRenewalFailed(string error);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Information,
+        Message = "The silo's read lease is renewed again, after {Failures} failed renewals; reads are answered from memory again")]
+    private partial void LogRenewedAgain(int failures);
 }
