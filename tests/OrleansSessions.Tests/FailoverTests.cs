@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
@@ -10,15 +11,16 @@ namespace OrleansSessions.Tests;
 
 /// <summary>
 /// Invariant 13 with real processes and real signals: the silo holding a hot session's activation is killed with
-/// SIGKILL mid-load, five times over; each time the session answers on a survivor within the failure-detection time
-/// (Orleans:ProbeTimeout × Orleans:NumMissedProbesLimit, 2 s by default) plus a margin, and every acknowledged item
-/// is stored exactly once, in order.
+/// SIGKILL while 64 clients write to it through every silo, five times over; each time the session answers on a
+/// survivor within the failure-detection time (Orleans:ProbeTimeout × Orleans:NumMissedProbesLimit, 2 s by default)
+/// plus a margin, clients see only 503s with Retry-After or broken connections meanwhile, and every acknowledged batch
+/// is stored exactly once, whole, in order, however often it was retried.
 /// </summary>
 [Collection(nameof(MultiSiloProcessTests))] // several silo processes; not beside the other process tests
 public sealed class FailoverTests(ITestOutputHelper output)
 {
     private const int Kills = 5;
-    private const int Writers = 12;
+    private const int Writers = 64;
     private static readonly TimeSpan DetectionTime = TimeSpan.FromSeconds(2); // the defaults: 1 s × 2 missed probes
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -27,14 +29,14 @@ public sealed class FailoverTests(ITestOutputHelper output)
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
         var silos = (await Task.WhenAll(Enumerable.Range(0, 3).Select(i => SiloProcess.StartAsync($"silo-{i}", prefix)))).ToList();
-        var failovers = new List<TimeSpan>();
+        var rounds = new List<Round>();
         try
         {
             for (var round = 0; round < Kills; round++)
             {
                 var holder = silos[round % silos.Count];
                 var survivors = silos.Where(s => s != holder).ToList();
-                failovers.Add(await KillHolderMidLoadAsync(holder, survivors, $"hot-{round}"));
+                rounds.Add(await KillHolderMidLoadAsync(holder, survivors, $"hot-{round}"));
                 await holder.DisposeAsync();
                 silos[silos.IndexOf(holder)] = await SiloProcess.StartAsync($"silo-{round + 3}", prefix);
             }
@@ -44,22 +46,29 @@ public sealed class FailoverTests(ITestOutputHelper output)
             foreach (var silo in silos) await silo.DisposeAsync();
         }
 
-        var sorted = failovers.Order().ToList();
-        output.WriteLine($"failover after kill -9 over {Kills} kills: min {sorted[0].TotalMilliseconds:F0} ms, " +
+        var sorted = rounds.Select(r => r.Failover).Order().ToList();
+        output.WriteLine($"failover after kill -9 over {Kills} kills, {Writers} clients: min {sorted[0].TotalMilliseconds:F0} ms, " +
             $"median {sorted[Kills / 2].TotalMilliseconds:F0} ms, max {sorted[^1].TotalMilliseconds:F0} ms " +
-            $"(Orleans:ProbeTimeout 1 s, Orleans:NumMissedProbesLimit 2)");
-        Assert.All(failovers, f => Assert.True(f < DetectionTime + TimeSpan.FromSeconds(2), $"answered on a survivor only after {f}"));
+            $"(Orleans:ProbeTimeout 1 s, Orleans:NumMissedProbesLimit 2); longest wait for one batch {rounds.Max(r => r.LongestWait).TotalMilliseconds:F0} ms; " +
+            $"503s per kill {string.Join("/", rounds.Select(r => r.Unavailable503))}");
+        Assert.All(sorted, f => Assert.True(f < DetectionTime + TimeSpan.FromSeconds(2), $"answered on a survivor only after {f}"));
     }
 
-    /// <returns>From the kill to the first acknowledged append that was sent after it.</returns>
-    private async Task<TimeSpan> KillHolderMidLoadAsync(SiloProcess holder, IReadOnlyList<SiloProcess> survivors, string session)
+    private sealed record Round(TimeSpan Failover, int Unavailable503, int ConnectionFailures, int BatchesRetried, TimeSpan LongestWait, int Batches);
+
+    /// <summary>64 clients append two-item batches with operation ids through every silo, the holder included, each
+    /// retrying a batch on the next silo after a 503 or a broken connection until it is acknowledged.</summary>
+    private async Task<Round> KillHolderMidLoadAsync(SiloProcess holder, IReadOnlyList<SiloProcess> survivors, string session)
     {
         // The first call places the activation on the silo that received it (Orleans:Placement PreferLocal).
         var before = await ActivationsAsync(holder);
         (await holder.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Body("first", "op-first"))).EnsureSuccessStatusCode();
         Assert.Equal(before + 1, await ActivationsAsync(holder));
 
+        SiloProcess[] all = [holder, .. survivors];
         var acked = new ConcurrentDictionary<string, AppendResult>();
+        var waits = new ConcurrentBag<TimeSpan>(); // per batch: first attempt to acknowledgement
+        int unavailable = 0, broken = 0, retried = 0;
         var killedAt = 0L;
         var firstAfterKill = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
@@ -68,24 +77,31 @@ public sealed class FailoverTests(ITestOutputHelper output)
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 var operationId = $"w{w}-{n}";
+                var firstSent = Stopwatch.GetTimestamp();
                 for (var attempt = 0; ; attempt++)
                 {
                     var sentAt = Stopwatch.GetTimestamp();
-                    var silo = survivors[(w + attempt) % survivors.Count];
+                    var silo = all[(w + attempt) % all.Length];
                     try
                     {
-                        var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Body(operationId, operationId));
+                        using var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Body(operationId, operationId));
                         if (response.IsSuccessStatusCode)
                         {
                             acked[operationId] = (await response.Content.ReadFromJsonAsync<AppendResult>(Json))!;
+                            waits.Add(Stopwatch.GetElapsedTime(firstSent));
+                            if (attempt > 0) Interlocked.Increment(ref retried);
                             if (Volatile.Read(ref killedAt) is > 0 and var kill && sentAt > kill) firstAfterKill.TrySetResult(Stopwatch.GetTimestamp());
                             break;
                         }
+                        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode); // never another error, never a 500
+                        Assert.NotNull(response.Headers.RetryAfter);
+                        Interlocked.Increment(ref unavailable);
                     }
-                    catch (HttpRequestException)
+                    catch (Exception error) when (error is HttpRequestException or IOException or TaskCanceledException)
                     {
+                        Interlocked.Increment(ref broken); // the killed silo's connections
                     }
-                    await Task.Delay(20); // a 503 or a dropped call: again, with the same operation id
+                    await Task.Delay(20); // again on the next silo, with the same operation id
                 }
             }
         })).ToList();
@@ -100,17 +116,26 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         var page = (await survivors[0].Http.GetFromJsonAsync<ItemsPage>($"/v1/sessions/{session}/items", Json))!;
         var contents = page.Items.Select(i => i.Item.GetProperty("content").GetString()!).ToList();
-        Assert.Equal(acked.Count + 1, page.Items.Count);                                           // nothing lost
+        Assert.Equal(acked.Count * 2 + 2, page.Items.Count);                                       // nothing lost
         Assert.Equal(page.Items.Count, contents.Distinct().Count());                               // nothing twice
         Assert.Equal(Enumerable.Range(1, page.Items.Count).Select(i => (long)i), page.Items.Select(i => i.Seq)); // one order
-        foreach (var (operationId, ack) in acked) Assert.Equal(operationId, contents[(int)ack.FirstSeq - 1]);
-        var failover = Stopwatch.GetElapsedTime(killedAt, answered);
-        output.WriteLine($"{session}: {acked.Count} appends acknowledged, answered on a survivor {failover.TotalMilliseconds:F0} ms after the kill");
-        return failover;
+        foreach (var (operationId, ack) in acked)                                                  // each batch whole, where its ack said
+        {
+            Assert.Equal([$"{operationId}/0", $"{operationId}/1"], contents.Skip((int)ack.FirstSeq - 1).Take(2));
+        }
+        var round = new Round(Stopwatch.GetElapsedTime(killedAt, answered), unavailable, broken, retried, waits.Max(), acked.Count);
+        output.WriteLine($"{session}: {round.Batches} batches acknowledged, answered on a survivor {round.Failover.TotalMilliseconds:F0} ms after the kill; " +
+            $"{round.Unavailable503} answers 503, {round.ConnectionFailures} broken connections, {round.BatchesRetried} batches retried (each stored once), " +
+            $"longest a client waited for one batch {round.LongestWait.TotalMilliseconds:F0} ms");
+        return round;
     }
 
-    private static object Body(string content, string operationId) =>
-        new { items = new[] { new { role = "user", content } }, operationId, userId = "hammer" };
+    private static object Body(string content, string operationId) => new
+    {
+        items = new[] { new { role = "user", content = $"{content}/0" }, new { role = "user", content = $"{content}/1" } },
+        operationId,
+        userId = "hammer",
+    };
 
     private static async Task<int> ActivationsAsync(SiloProcess silo)
     {

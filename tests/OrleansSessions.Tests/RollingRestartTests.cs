@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OrleansSessions.Abstractions;
+using OrleansSessions.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace OrleansSessions.Tests;
+
+/// <summary>
+/// A rolling restart as an orchestrator does one: each of three silos in turn gets SIGTERM under load and a
+/// replacement is started once it has exited. Clients go through a balancer that sends only to silos whose readiness
+/// probe passes (polled every 100 ms, as a load balancer would) and follow Retry-After. No client sees a 5xx or a broken
+/// connection, and every acknowledged batch is stored exactly once, whole, where its acknowledgement said.
+/// </summary>
+[Collection(nameof(MultiSiloProcessTests))] // several silo processes; not beside the other process tests
+public sealed class RollingRestartTests(ITestOutputHelper output)
+{
+    private const int Clients = 32;
+    private const int Sessions = 8;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public async Task Restarting_every_silo_in_turn_under_load_gives_no_5xx_and_loses_no_acknowledged_write()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var silos = (await Task.WhenAll(Enumerable.Range(0, 3).Select(i => SiloProcess.StartAsync($"silo-{i}", prefix)))).ToList();
+        var ready = silos.ToArray(); // what the balancer sends to
+        var acked = new ConcurrentDictionary<string, (string Session, AppendResult Ack)>();
+        var failures = new ConcurrentBag<string>();
+        int retriedAfter = 0;
+        using var stop = new CancellationTokenSource();
+        try
+        {
+            var balancer = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var probes = await Task.WhenAll(silos.ToArray().Select(async silo =>
+                    {
+                        try
+                        {
+                            return (await silo.Http.GetAsync("/health/ready")).IsSuccessStatusCode ? silo : null;
+                        }
+                        catch (HttpRequestException)
+                        {
+                            return null;
+                        }
+                    }));
+                    Volatile.Write(ref ready, probes.OfType<SiloProcess>().ToArray());
+                    await Task.Delay(100);
+                }
+            });
+            var clients = Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
+            {
+                for (var n = 0; !stop.IsCancellationRequested; n++)
+                {
+                    var operationId = $"c{c}-{n}";
+                    var session = $"r{(c + n) % Sessions}";
+                    while (true)
+                    {
+                        var targets = Volatile.Read(ref ready);
+                        if (targets.Length == 0)
+                        {
+                            await Task.Delay(50);
+                            continue;
+                        }
+                        var silo = targets[(c + n) % targets.Length];
+                        try
+                        {
+                            using var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Body(operationId));
+                            if (response.IsSuccessStatusCode)
+                            {
+                                acked[operationId] = (session, (await response.Content.ReadFromJsonAsync<AppendResult>(Json))!);
+                                break;
+                            }
+                            failures.Add($"{silo.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                            if (response.Headers.RetryAfter?.Delta is not { } wait) break;
+                            Interlocked.Increment(ref retriedAfter);
+                            await Task.Delay(wait);
+                        }
+                        catch (Exception error) when (error is HttpRequestException or IOException)
+                        {
+                            failures.Add($"{silo.Name}: {error.GetType().Name}: {error.Message}");
+                            break;
+                        }
+                    }
+                }
+            })).ToList();
+
+            var restarts = new List<string>();
+            await Task.Delay(1500);
+            for (var i = 0; i < 3; i++)
+            {
+                var leaving = silos[i];
+                var started = Stopwatch.StartNew();
+                leaving.Terminate();
+                await leaving.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+                var exited = started.Elapsed;
+                Assert.Equal(0, leaving.ExitCode);
+                silos[i] = await SiloProcess.StartAsync($"silo-{i + 3}", prefix);
+                restarts.Add($"{leaving.Name} exited {exited.TotalSeconds:F1} s after SIGTERM, {silos[i].Name} ready {started.Elapsed.TotalSeconds:F1} s after");
+                await leaving.DisposeAsync();
+                await Task.Delay(1000);
+            }
+            await stop.CancelAsync();
+            await Task.WhenAll(clients.Append(balancer));
+
+            foreach (var session in acked.Values.Select(a => a.Session).Distinct())
+            {
+                var page = (await silos[0].Http.GetFromJsonAsync<ItemsPage>($"/v1/sessions/{session}/items", Json))!;
+                var contents = page.Items.Select(i => i.Item.GetProperty("content").GetString()!).ToList();
+                var mine = acked.Where(a => a.Value.Session == session).ToList();
+                Assert.Equal(mine.Count * 2, contents.Count);                   // nothing lost, nothing stored that was not acknowledged
+                Assert.Equal(contents.Count, contents.Distinct().Count());      // nothing twice
+                foreach (var (operationId, (_, ack)) in mine)
+                {
+                    Assert.Equal([$"{operationId}/0", $"{operationId}/1"], contents.Skip((int)ack.FirstSeq - 1).Take(2));
+                }
+            }
+            output.WriteLine($"{acked.Count} batches acknowledged through a rolling restart of 3 silos with {Clients} clients; " +
+                $"{failures.Count} failed requests; {retriedAfter} waits on Retry-After\n{string.Join("\n", restarts)}");
+            Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(10)));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var silo in silos) await silo.DisposeAsync();
+        }
+    }
+
+    private static object Body(string operationId) => new
+    {
+        items = new[] { new { role = "user", content = $"{operationId}/0" }, new { role = "user", content = $"{operationId}/1" } },
+        operationId,
+        userId = "rolling",
+    };
+}
