@@ -28,6 +28,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
         var silos = (await Task.WhenAll(Enumerable.Range(0, 3).Select(i => SiloProcess.StartAsync($"silo-{i}", prefix)))).ToList();
         var ready = silos.ToArray(); // what the balancer sends to
+        var retired = new List<SiloProcess>(); // disposed at the end: a client may still hold one the balancer just dropped
         var acked = new ConcurrentDictionary<string, (string Session, AppendResult Ack)>();
         var failures = new ConcurrentBag<string>();
         int retriedAfter = 0;
@@ -44,9 +45,9 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                         {
                             return (await silo.Http.GetAsync("/health/ready")).IsSuccessStatusCode ? silo : null;
                         }
-                        catch (HttpRequestException)
+                        catch (Exception error) when (error is HttpRequestException or IOException or TaskCanceledException)
                         {
-                            return null;
+                            return null; // stopped
                         }
                     }));
                     Volatile.Write(ref ready, probes.OfType<SiloProcess>().ToArray());
@@ -102,7 +103,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                 Assert.Equal(0, leaving.ExitCode);
                 silos[i] = await SiloProcess.StartAsync($"silo-{i + 3}", prefix);
                 restarts.Add($"{leaving.Name} exited {exited.TotalSeconds:F1} s after SIGTERM, {silos[i].Name} ready {started.Elapsed.TotalSeconds:F1} s after");
-                await leaving.DisposeAsync();
+                retired.Add(leaving);
                 await Task.Delay(1000);
             }
             await stop.CancelAsync();
@@ -127,7 +128,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         finally
         {
             await stop.CancelAsync();
-            foreach (var silo in silos) await silo.DisposeAsync();
+            foreach (var silo in silos.Concat(retired)) await silo.DisposeAsync();
         }
     }
 

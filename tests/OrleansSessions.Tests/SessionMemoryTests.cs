@@ -15,6 +15,7 @@ public sealed class SessionMemoryTests(DedicatedRedisGrainCluster cluster) : ICl
         List<System.Text.Json.JsonElement> items = [Items.Message("q", "user"), Items.Message("a", "assistant"), Items.Parse("""{"type":"function_call_output","call_id":"gone","output":"x"}""")];
         await session.AppendAsync(new AppendItemsCommand(items, UserId: "u", Agent: "triage"), default);
         await session.ReadAsync(new ItemsQuery(), default); // warms the memory
+        await cluster.SettleListingsAsync(); // the append's listing move, not a read's doing
         var before = await CommandsAsync(host);
 
         for (var i = 0; i < 20; i++)

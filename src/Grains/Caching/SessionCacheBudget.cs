@@ -2,8 +2,9 @@ using Microsoft.Extensions.Options;
 
 namespace OrleansSessions.Grains.Caching;
 
-/// <summary>Bounds the memory of all session caches of a silo: past the bound, the least recently used caches are
-/// marked evicted (their activations drop them at their next turn) and stop counting.</summary>
+/// <summary>Bounds the memory of all session caches of a silo: it holds every admitted cache, and past the bound the least
+/// recently used are marked evicted and let go. Activations hold their caches only weakly between calls, so an evicted
+/// cache is freed by the next collection (a call in flight keeps using it; the next call loads the session again).</summary>
 public sealed class SessionCacheBudget(IOptions<SessionCacheOptions> options)
 {
     private readonly LinkedList<CachedSession> _recency = new();

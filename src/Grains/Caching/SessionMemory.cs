@@ -21,7 +21,9 @@ public sealed class SessionMemory(
     private const int EventsPerRead = 500;
 
     private readonly Lock _lock = new();
-    private CachedSession? _cache;
+    // The budget holds the admitted caches; between calls the activation holds its own only weakly, so a cache the
+    // budget evicts is freed at the next collection, not when its activation is next called (maybe never, if idle).
+    private readonly WeakReference<CachedSession?> _cache = new(null);
     private IAsyncDisposable? _watch;
     private bool _tooLarge;
     private long _syncedEpoch;
@@ -71,14 +73,14 @@ public sealed class SessionMemory(
     public void Appended(IReadOnlyList<(AppendOutcome Outcome, AppendItemsCommand Command, IReadOnlyList<byte[]> Json)> appends)
     {
         var own = new HashSet<long>(appends.Select(a => a.Outcome.Version));
-        if (_cache is { Evicted: false } cache)
+        if (Cache is { Evicted: false } cache)
         {
             foreach (var (outcome, command, json) in appends)
             {
                 if (cache.Version != outcome.Version - 1) break; // someone else wrote in between: the next read syncs
                 cache.Appended(outcome, command, json);
             }
-            Admit();
+            Admit(cache);
         }
         EndOwnWrite(own);
     }
@@ -100,17 +102,24 @@ public sealed class SessionMemory(
         if (Interlocked.Exchange(ref _watch, null) is { } watch) await watch.DisposeAsync();
     }
 
+    private CachedSession? Cache => _cache.TryGetTarget(out var cache) ? cache : null;
+
     private async Task<CachedSession?> CurrentAsync()
     {
-        if (_cache is { Evicted: true }) Drop();
-        if (_cache is not null && IsCurrent()) return _cache;
+        var held = Cache;
+        if (held is { Evicted: true })
+        {
+            Drop();
+            held = null;
+        }
+        if (held is not null && IsCurrent(held)) return held;
         _watch ??= await feed.WatchAsync(keys, sessionId, OnAnnounced); // before reading, so no change goes unheard
         var epoch = feed.Epoch;
         // Right after the connection returns, the channel may not be subscribed again yet: what is read now answers
         // this call but is not trusted for the next, which could come after an unheard announcement.
         if (!feed.IsListening(keys, sessionId)) epoch = SessionChangeFeed.NotListening;
         lock (_lock) _changedElsewhere = false;
-        if (_cache is { } cache)
+        if (held is { } cache)
         {
             var read = await store.ReadEventsAsync(sessionId, cache.Incarnation, cache.Version, EventsPerRead, refreshTtl: false, describe: true);
             if (read.Status == EventsReadStatus.Missing)
@@ -121,29 +130,30 @@ public sealed class SessionMemory(
             if (read.Status == EventsReadStatus.Ok && read.Events!.Count < EventsPerRead)
             {
                 cache.Apply(read.Events, read.Info!);
-                return Synced(epoch);
+                return Synced(cache, epoch);
             }
             Drop(); // too far behind, or another incarnation: load it whole
         }
         var snapshot = await store.LoadAsync(sessionId, refreshTtl: false) ?? throw new SessionNotFoundException(sessionId);
-        _cache = new CachedSession(snapshot);
-        return Synced(epoch);
+        var loaded = new CachedSession(snapshot);
+        _cache.SetTarget(loaded);
+        return Synced(loaded, epoch);
     }
 
-    private bool IsCurrent()
+    private bool IsCurrent(CachedSession cache)
     {
-        if (_syncedEpoch != feed.Epoch || !lease.IsFresh || ExpiresSoon(_cache!.Info)) return false;
+        if (_syncedEpoch != feed.Epoch || !lease.IsFresh || ExpiresSoon(cache.Info)) return false;
         lock (_lock) return !_changedElsewhere;
     }
 
     /// <summary>Nothing announces an expiry: from a second before it (by this silo's clock), Redis is asked.</summary>
     private static bool ExpiresSoon(SessionInfo info) => info.ExpiresAt is { } expires && DateTimeOffset.UtcNow >= expires - TimeSpan.FromSeconds(1);
 
-    private CachedSession? Synced(long epoch)
+    private CachedSession? Synced(CachedSession cache, long epoch)
     {
         _syncedEpoch = epoch;
         Remember();
-        return Admit() ? _cache : null;
+        return Admit(cache) ? cache : null;
     }
 
     private void EndOwnWrite(IReadOnlySet<long> ownVersions)
@@ -164,8 +174,9 @@ public sealed class SessionMemory(
     {
         lock (_lock)
         {
-            _knownIncarnation = _cache?.Incarnation ?? 0;
-            _knownVersion = _cache?.Version ?? -1;
+            var cache = Cache;
+            _knownIncarnation = cache?.Incarnation ?? 0;
+            _knownVersion = cache?.Version ?? -1;
         }
     }
 
@@ -185,24 +196,23 @@ public sealed class SessionMemory(
         }
     }
 
-    private bool Admit()
+    private bool Admit(CachedSession cache)
     {
-        if (_cache is null) return false;
-        if (_cache.Bytes > options.Value.MaxSessionBytes)
+        if (cache.Bytes > options.Value.MaxSessionBytes)
         {
             _tooLarge = true;
             Drop();
             return false;
         }
-        budget.Touch(_cache);
+        budget.Touch(cache);
         return true;
     }
 
     private void Drop()
     {
-        if (_cache is null) return;
-        budget.Release(_cache);
-        _cache = null;
+        if (Cache is not { } cache) return;
+        budget.Release(cache);
+        _cache.SetTarget(null);
         Remember();
     }
 }

@@ -40,6 +40,10 @@ public class GrainCluster : IAsyncLifetime
     /// <summary>Each silo's cache budget (a session's activation lives on one of them).</summary>
     public IEnumerable<SessionCacheBudget> CacheBudgets => Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<SessionCacheBudget>());
 
+    /// <summary>Writes the listing moves every silo still holds (flushed every Sessions:IndexTouchInterval otherwise).</summary>
+    public Task SettleListingsAsync() =>
+        Task.WhenAll(Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<OrleansSessions.Grains.Storage.UserIndexTouches>().FlushAsync()));
+
     public async Task InitializeAsync()
     {
         ConnectionString = await ConnectionStringAsync();
