@@ -21,7 +21,7 @@ public sealed class ClusterSettingsTests
     [InlineData("Orleans:ProbeTimeout", "00:00:00.010", "ProbeTimeout")]
     [InlineData("Orleans:NumMissedProbesLimit", "0", "NumMissedProbesLimit")]
     [InlineData("Orleans:CallTimeout", "00:00:00.100", "CallTimeout")]
-    [InlineData("Orleans:IdleDeactivationAge", "00:00:05", "IdleDeactivationAge")]
+    [InlineData("Orleans:IdleDeactivationAge", "00:00:09", "IdleDeactivationAge")]
     [InlineData("Orleans:AdvertisedAddress", "no-such-host.invalid", "Orleans:AdvertisedAddress")]
     public void A_bad_value_stops_the_silo_before_it_starts_and_names_the_setting(string key, string value, string named)
     {
@@ -62,7 +62,8 @@ public sealed class ClusterSettingsTests
         var membership = services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal((TimeSpan.FromSeconds(1.5), 3), (membership.ProbeTimeout, membership.NumMissedProbesLimit));
         Assert.IsType<HashBasedPlacement>(services.GetRequiredService<PlacementStrategy>());
-        Assert.Equal(TimeSpan.FromMinutes(20), services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.CollectionAge);
+        var collection = services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+        Assert.Equal((TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(1)), (collection.CollectionAge, collection.CollectionQuantum));
         var messaging = services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
         Assert.Equal((TimeSpan.FromSeconds(7), true), (messaging.ResponseTimeout, messaging.CancelRequestOnTimeout));
         Assert.Equal("configured-silo", services.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value.SiloName);

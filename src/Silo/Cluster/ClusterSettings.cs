@@ -60,8 +60,9 @@ public sealed class ClusterSettings
 
     public GrainPlacement Placement { get; set; } = GrainPlacement.PreferLocal;
 
-    /// <summary>An activation with no call for this long is deactivated (its cache freed).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    /// <summary>An activation with no call for this long is deactivated (its cache freed), within half that again
+    /// (Orleans looks for idle activations every half age, at most every minute).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
     public TimeSpan IdleDeactivationAge { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A grain call that takes longer fails (503 at the HTTP API), and the grain is told to cancel it.</summary>

@@ -43,6 +43,7 @@ public static class SiloHosting
             silo.Configure<GrainCollectionOptions>(o =>
             {
                 o.CollectionAge = settings.IdleDeactivationAge;
+                o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, settings.IdleDeactivationAge.Ticks / 2));
                 // The bound on activations: past Orleans' memory limit (80% of the machine), idle ones go first.
                 o.EnableActivationSheddingOnMemoryPressure = true;
             });
