@@ -56,6 +56,7 @@ public sealed class DeploymentFilesTests
         Assert.Equal(["CMD", "dotnet", "OrleansSessions.Silo.dll", "probe", "http://127.0.0.1:8080/health/ready"], health);
         Assert.True(File.Exists(Path.Combine(Root, Text(Map(silo, "build"), "dockerfile"))));
         Assert.EndsWith("s", Text(silo, "stop_grace_period")); // time for the drain on SIGTERM
+        Assert.Equal("unless-stopped", Text(silo, "restart")); // a silo that exits 1 after leaving its cluster comes back
     }
 
     [Fact]
