@@ -11,7 +11,7 @@ namespace OrleansSessions.Tests;
 /// 64 clients append to, read and pop 10,000 sessions through two silo processes for 80 s; conversations are kept at a
 /// steady length (six items to begin with, and a pop after each append), so the data held does not grow and any growth
 /// is the service's own. After a 25 s warm-up each silo's resident memory stays within 15% of where it stood; no silo logs a
-/// thread-pool delay; and once the load stops the idle activations are deactivated (Orleans:IdleDeactivationAge 15 s).
+/// thread-pool delay; and once the load stops the idle activations are deactivated (Orleans:IdleDeactivationAge 30 s).
 /// </summary>
 [Collection(nameof(MultiSiloProcessTests))] // several silo processes; not beside the other process tests
 public sealed class SoakTests(ITestOutputHelper output)
@@ -20,7 +20,7 @@ public sealed class SoakTests(ITestOutputHelper output)
     private const int Sessions = 10_000;
     private static readonly TimeSpan Load = TimeSpan.FromSeconds(80);
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(25);
-    private static readonly TimeSpan IdleAge = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan IdleAge = TimeSpan.FromSeconds(30); // longer than a session waits for its next turn, even on a busy machine
     private const int KeptItems = 6;
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class SoakTests(ITestOutputHelper output)
             {
                 await Task.Delay(1000);
                 for (var i = 0; i < silos.Length; i++) memory[i].Add((clock.Elapsed, silos[i].ResidentBytes));
-                if (clock.Elapsed > WarmUp && peakActivations == 0) peakActivations = await ActivationsAsync(silos[0]);
+                if (memory[0].Count % 5 == 0) peakActivations = Math.Max(peakActivations, await ActivationsAsync(silos[0]));
             }
             await Task.WhenAll(clients);
             var loadTook = clock.Elapsed;
