@@ -1,5 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ChatClientAgent = Microsoft.Agents.AI.ChatClientAgent; // both the framework and the client have an AgentSession
+using ChatClientAgentOptions = Microsoft.Agents.AI.ChatClientAgentOptions;
+using Microsoft.Extensions.AI;
+using OrleansSessions.AgentFramework;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
 
@@ -91,6 +95,34 @@ public sealed partial class ReadmeGuideTests
         Assert.Empty((await client.ListSessionsAsync("user_123")).Sessions);
         await Assert.ThrowsAsync<SessionsNotFoundException>(() => AgentSession.LoadAsync(client, conversationId));
         await Assert.ThrowsAsync<SessionsNotFoundException>(() => JsonSession.LoadAsync(client, "complex-session-1"));
+    }
+
+    [Fact]
+    public async Task The_agent_framework_example_runs_as_written()
+    {
+        await using var silo = await SiloClient.StartAsync();
+        var client = silo.Client;
+        IChatClient chatClient = new AgentFramework.ScriptedChatClient(); // in a backend: an OpenAI, Azure OpenAI or Ollama IChatClient
+
+        // guide:agentframework
+        var agent = new ChatClientAgent(chatClient, new ChatClientAgentOptions
+        {
+            Name = "weather-agent",
+            ChatOptions = new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => $"sunny in {city}", "get_weather")] },
+            ChatHistoryProvider = new SessionChatHistoryProvider(client, new() { UserId = "user_123", HistoryLimit = 100 }),
+        });
+        var agentSession = await agent.CreateSessionAsync();
+        Console.WriteLine(await agent.RunAsync("What is the weather in Paris?", agentSession));
+
+        // The agent session holds only the conversation id: keep it anywhere, and any backend instance resumes it.
+        JsonElement saved = await agent.SerializeSessionAsync(agentSession);
+        var resumed = await agent.DeserializeSessionAsync(saved);
+        Console.WriteLine(await agent.RunAsync("And in Oslo?", resumed));
+        // end guide
+
+        var conversation = Assert.Single((await client.ListSessionsAsync("user_123")).Sessions);
+        Assert.Equal(agent.GetService<SessionChatHistoryProvider>()!.GetConversationId(resumed), conversation.SessionId);
+        Assert.Equal(10, (await client.GetItemsAsync(conversation.SessionId)).Items.Count);
     }
 
     [Fact]
