@@ -5,6 +5,7 @@ using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Silo.Events;
 using OrleansSessions.Silo.Inspector;
 using OrleansSessions.Silo.Redis;
+using Scalar.AspNetCore;
 using StackExchange.Redis;
 
 if (args is ["probe", var probeUrl]) return await HealthProbe.RunAsync(probeUrl);
@@ -52,6 +53,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference(o => o.WithTitle("OrleansSessions API")).AllowAnonymous(); // /scalar/v1: the document above, to read and try
 app.MapHealthEndpoints();
 app.MapSessionEndpoints();
 app.MapSessionDataEndpoints();

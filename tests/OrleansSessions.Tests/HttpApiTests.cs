@@ -89,6 +89,22 @@ public sealed class HttpApiTests
     }
 
     [Fact]
+    public async Task The_api_reference_page_serves_the_openapi_document_without_credentials()
+    {
+        await using var silo = await SiloFactory.OnTestServerAsync();
+        var anonymous = silo.CreateClient();
+
+        var page = await anonymous.GetAsync("/scalar/v1");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("OrleansSessions API", html, StringComparison.Ordinal);
+        Assert.Contains("openapi/v1.json", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/scalar/scalar.js")).StatusCode); // served here, not from a CDN
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_every_route()
     {
         await using var silo = await SiloFactory.OnTestServerAsync();
