@@ -5,6 +5,7 @@ using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Silo.Events;
 using OrleansSessions.Silo.Inspector;
 using OrleansSessions.Silo.Redis;
+using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
 
@@ -61,6 +62,10 @@ app.MapSessionEventEndpoints();
 app.MapUserEndpoints();
 app.MapTokenEndpoints();
 app.MapInspector();
+if (SiloOptions.DashboardEnabled(app.Configuration))
+{
+    app.MapOrleansDashboard(DashboardAccess.Path).RequireAuthorization(AuthServiceCollectionExtensions.AdminPolicy);
+}
 app.MapClusterEndpoints();
 
 await app.RunAsync();

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace OrleansSessions.Silo.Auth;
 
-/// <summary>Backends: the X-Api-Key header, checked against the configured key hashes.</summary>
+/// <summary>Backends: the X-Api-Key header (on the dashboard, also a Basic password), checked against the configured key
+/// hashes.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TenantDirectory tenants)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -14,7 +15,11 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(Header, out var values)) return Task.FromResult(AuthenticateResult.NoResult());
+        if (!Request.Headers.TryGetValue(Header, out var values))
+        {
+            if (DashboardAccess.BasicPassword(Request) is not { } password) return Task.FromResult(AuthenticateResult.NoResult());
+            values = password;
+        }
         if (values is not [{ Length: > 0 and <= 512 } key]) return Task.FromResult(AuthenticateResult.Fail("X-Api-Key must hold one key."));
         var tenant = tenants.FindKey(key, out var admin);
         var principal = tenant is not null ? CallerClaims.Principal(SchemeName, CallerClaims.TenantScope, tenant.Name)
@@ -28,7 +33,9 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = $"Bearer realm=\"orleans-sessions\", {SchemeName} header=\"{Header}\"";
+        Response.Headers.WWWAuthenticate = DashboardAccess.Applies(Request)
+            ? "Basic realm=\"orleans-sessions dashboard (password: an admin key)\", charset=\"UTF-8\""
+            : $"Bearer realm=\"orleans-sessions\", {SchemeName} header=\"{Header}\"";
         return Task.CompletedTask;
     }
 }

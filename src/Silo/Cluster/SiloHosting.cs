@@ -1,5 +1,6 @@
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using OrleansSessions.Grains;
 using OrleansSessions.Silo.Redis;
 
@@ -18,6 +19,7 @@ public static class SiloHosting
         builder.UseOrleans(silo =>
         {
             silo.AddSessionGrains();
+            if (SiloOptions.DashboardEnabled(builder.Configuration)) silo.AddDashboard();
             if (clustered)
             {
                 // Listens on the advertised address only (listenOnAnyHostAddress: false): never on every interface.

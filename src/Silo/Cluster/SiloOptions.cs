@@ -10,4 +10,10 @@ public sealed class SiloOptions
     /// moves traffic away first.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ShutdownDrainDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Serves the Orleans dashboard at /dashboard to admin keys (it has no authentication of its own, and
+    /// times every grain call while on).</summary>
+    public bool Dashboard { get; set; }
+
+    public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue<bool>($"{Section}:{nameof(Dashboard)}");
 }
