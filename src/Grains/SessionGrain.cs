@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -28,17 +29,19 @@ public sealed class SessionGrain : Grain, ISessionGrain
     private readonly SessionMemory _memory;
     private readonly UserIndexTouches _touches;
     private readonly long _defaultTtlMs;
+    private readonly SessionTelemetry _telemetry;
 
     public SessionGrain(KeyScopes scopes, SessionChangeFeed feed, SiloLease lease, SessionCacheBudget budget, UserIndexTouches touches,
-        IOptions<SessionCacheOptions> cacheOptions, IOptions<SessionStoreOptions> options)
+        SessionTelemetry telemetry, IOptions<SessionCacheOptions> cacheOptions, IOptions<SessionStoreOptions> options)
     {
         _touches = touches;
+        _telemetry = telemetry;
         var (scope, id) = scopes.Of(this.GetPrimaryKeyString());
         _sessionId = id;
         _calls = new SessionCallQueue(id, options.Value.MaxWaitingCalls);
         _store = scope.Sessions;
         _userIndex = scope.Users;
-        _memory = new SessionMemory(id, scope.Keys, scope.Sessions, feed, lease, budget, cacheOptions);
+        _memory = new SessionMemory(id, scope.Keys, scope.Sessions, feed, lease, budget, telemetry, cacheOptions);
         _defaultTtlMs = (options.Value.DefaultTtlSeconds ?? 0) * 1000L;
     }
 
@@ -96,6 +99,9 @@ public sealed class SessionGrain : Grain, ISessionGrain
         var commands = appends.Select(a => a.Request).ToList();
         // Each item's JSON as it was sent, once: for Redis and for the memory.
         var json = commands.Select(c => (IReadOnlyList<byte[]>)[.. c.Items.Select(i => JsonMarshal.GetRawUtf8Value(i).ToArray())]).ToList();
+        using var span = SessionTelemetry.Source.StartActivity("append script");
+        span?.SetTag("orleans_sessions.group_commit.size", commands.Count);
+        var started = Stopwatch.GetTimestamp();
         var outcomes = await _store.AppendAsync(_sessionId, commands, json);
         if (outcomes is null)
         {
@@ -110,6 +116,9 @@ public sealed class SessionGrain : Grain, ISessionGrain
             outcomes = await _store.AppendAsync(_sessionId, commands, json, creatorId, creator.TtlSeconds * 1000L ?? _defaultTtlMs)
                 ?? throw new InvalidOperationException("The append script did not create the session it was allowed to.");
         }
+        _telemetry.Appended(outcomes.Count(o => o.Status == AppendStatus.Appended),
+            Enumerable.Range(0, appends.Count).Where(i => outcomes[i].Status == AppendStatus.Appended).Sum(i => commands[i].Items.Count),
+            Stopwatch.GetElapsedTime(started));
         _memory.Appended([.. Enumerable.Range(0, appends.Count).Where(i => outcomes[i].Status == AppendStatus.Appended)
             .Select(i => (outcomes[i], commands[i], json[i]))]);
         if (outcomes.LastOrDefault(o => o.Status == AppendStatus.Appended) is { Owner: { } owner } newest)

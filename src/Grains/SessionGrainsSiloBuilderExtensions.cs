@@ -19,6 +19,7 @@ public static class SessionGrainsSiloBuilderExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.Section);
         services.AddSingleton<SessionCacheBudget>();
+        services.AddSingleton<SessionTelemetry>();
         services.AddSingleton<SessionChangeFeed>();
         services.AddSingleton<SiloLease>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLease>());

@@ -5,6 +5,7 @@ using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Silo.Events;
 using OrleansSessions.Silo.Inspector;
 using OrleansSessions.Silo.Redis;
+using OrleansSessions.Silo.Telemetry;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
@@ -23,7 +24,8 @@ builder.Services.AddOptions<ApiLimits>().BindConfiguration(ApiLimits.Section).Va
 builder.Services.AddSingleton<RedisConnection>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
 builder.Services.AddSingleton(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);
-builder.UseSessionSilo();
+var cluster = builder.UseSessionSilo();
+builder.AddSiloTelemetry(cluster);
 builder.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<ShutdownCoordinator>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownCoordinator>());
@@ -56,6 +58,7 @@ app.UseRateLimiter();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference(o => o.WithTitle("OrleansSessions API")).AllowAnonymous(); // /scalar/v1: the document above, to read and try
 app.MapHealthEndpoints();
+app.MapSiloMetrics();
 app.MapSessionEndpoints();
 app.MapSessionDataEndpoints();
 app.MapSessionEventEndpoints();

@@ -16,7 +16,7 @@ namespace OrleansSessions.Grains.Caching;
 /// </summary>
 public sealed class SessionMemory(
     string sessionId, RedisKeys keys, RedisSessionStore store, SessionChangeFeed feed, SiloLease lease, SessionCacheBudget budget,
-    IOptions<SessionCacheOptions> options) : IAsyncDisposable
+    SessionTelemetry telemetry, IOptions<SessionCacheOptions> options) : IAsyncDisposable
 {
     private const int EventsPerRead = 500;
 
@@ -27,6 +27,7 @@ public sealed class SessionMemory(
     private IAsyncDisposable? _watch;
     private bool _tooLarge;
     private long _syncedEpoch;
+    private bool _answeredFromMemory; // by the last CurrentAsync, without a Redis call
 
     // Shared with the feed's callback, under _lock: what the memory holds, and whether the feed announced more.
     private long _knownIncarnation;
@@ -41,11 +42,13 @@ public sealed class SessionMemory(
     {
         if (Caching && !query.RefreshTtl && await CurrentAsync() is { } cache)
         {
+            telemetry.Read(fromMemory: _answeredFromMemory);
             var items = query.Role is null
                 ? ItemsWindow.Select(cache.Window(query.AfterSeq, query.Limit), new ItemsQuery(SafeStart: query.SafeStart))
                 : ItemsWindow.Select(cache.Window(query.AfterSeq, limit: null), query); // the limit counts the role's items
             return new SessionItems(items, cache.Info.LastSeq, cache.Version);
         }
+        telemetry.Read(fromMemory: false);
         // The store applies the window itself unless the role filter must see every item first.
         var fromStore = query.Role is null ? query : new ItemsQuery(RefreshTtl: query.RefreshTtl);
         var page = await store.ReadAsync(sessionId, fromStore) ?? throw new SessionNotFoundException(sessionId);
@@ -112,7 +115,8 @@ public sealed class SessionMemory(
             Drop();
             held = null;
         }
-        if (held is not null && IsCurrent(held)) return held;
+        _answeredFromMemory = held is not null && IsCurrent(held);
+        if (_answeredFromMemory) return held;
         _watch ??= await feed.WatchAsync(keys, sessionId, OnAnnounced); // before reading, so no change goes unheard
         var epoch = feed.Epoch;
         // Right after the connection returns, the channel may not be subscribed again yet: what is read now answers

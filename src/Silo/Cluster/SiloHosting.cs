@@ -19,6 +19,7 @@ public static class SiloHosting
         builder.UseOrleans(silo =>
         {
             silo.AddSessionGrains();
+            silo.AddActivityPropagation(); // grain calls join the HTTP request's trace
             if (SiloOptions.DashboardEnabled(builder.Configuration)) silo.AddDashboard();
             if (clustered)
             {

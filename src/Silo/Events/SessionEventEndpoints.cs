@@ -1,3 +1,4 @@
+using OrleansSessions.Grains;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
@@ -30,7 +31,8 @@ public static class SessionEventEndpoints
 
     private static async Task StreamAsync(
         string sessionId, string? lastEventId, HttpContext context, Caller caller, InputRules rules, IGrainFactory grains,
-        SessionChangeNotifier notifier, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
+        SessionChangeNotifier notifier, SessionTelemetry telemetry, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime,
+        CancellationToken requestAborted)
     {
         using var streaming = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
         var ct = streaming.Token;
@@ -50,6 +52,7 @@ public static class SessionEventEndpoints
         context.Response.Headers["X-Accel-Buffering"] = "no";
         await context.Response.Body.FlushAsync(ct);
 
+        telemetry.StreamOpened();
         try
         {
             while (!ct.IsCancellationRequested)
@@ -81,6 +84,10 @@ public static class SessionEventEndpoints
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            telemetry.StreamClosed();
         }
     }
 
