@@ -38,7 +38,7 @@ public static class ChatMessageJson
                     {
                         ["type"] = "function_call_output",
                         ["call_id"] = result.CallId,
-                        ["output"] = result.Result as string ?? JsonSerializer.Serialize(result.Result, Json),
+                        ["output"] = OutputText(result.Result),
                     });
                     break;
                 case TextReasoningContent reasoning:
@@ -92,6 +92,15 @@ public static class ChatMessageJson
         item.TryGetProperty("summary", out var summary) && summary.ValueKind == JsonValueKind.Array
             ? string.Join("\n", summary.EnumerateArray().Select(p => Text(p, "text") ?? ""))
             : "";
+
+    /// <summary>The Agents SDK's output is text: a string result as it is (an AIFunction hands its string return value
+    /// over as a JSON string, not to be quoted again), anything else as its JSON.</summary>
+    private static string OutputText(object? result) => result switch
+    {
+        string text => text,
+        JsonElement { ValueKind: JsonValueKind.String } text => text.GetString()!,
+        _ => JsonSerializer.Serialize(result, Json),
+    };
 
     private static object? Output(JsonElement item) =>
         item.TryGetProperty("output", out var output) ? output.ValueKind == JsonValueKind.String ? output.GetString() : output.Clone() : null;

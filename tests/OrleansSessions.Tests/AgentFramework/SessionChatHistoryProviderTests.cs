@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using OrleansSessions.AgentFramework;
@@ -40,6 +41,7 @@ public sealed class SessionChatHistoryProviderTests(ITestOutputHelper output)
         var items = (await silo.Client.GetItemsAsync(conversationId)).Items.Select(i => i.Item.GetRawText()).ToList();
         Assert.Equal(ChatMessageJson.ToItems(history!).Select(i => i.GetRawText()), items);
         Assert.Equal(10, items.Count); // per turn: the question, reasoning, the call, its result, the answer
+        Assert.Equal("sunny, 21 °C in Paris", JsonDocument.Parse(items[3]).RootElement.GetProperty("output").GetString()); // the tool's text, not quoted again
         var info = await silo.Client.GetSessionAsync(conversationId);
         Assert.Equal(("alice", "weather-agent"), (info.UserId, info.CurrentAgent));
         output.WriteLine($"in-memory history: {history!.Count} messages; stored in {conversationId}: {items.Count} items\n{string.Join("\n", items)}");
