@@ -8,8 +8,8 @@ namespace OrleansSessions.AgentFramework;
 
 /// <summary>
 /// The Agent Framework's <see cref="AgentSessionStore"/> over conversations: a key's <see cref="AgentSessionStoreKey.SessionId"/>
-/// is the conversation's id, its "user" partition the conversation's owner (required to save; when given to read, a
-/// conversation of another user is not found), and the tenant is the one the client's key belongs to. The serialized
+/// is the conversation's id, its "user" partition the conversation's owner (required to save, which another user's
+/// conversation refuses; when given to read, a conversation of another user is not found), and the tenant is the one the client's key belongs to. The serialized
 /// agent session is kept in the conversation's data (under <see cref="DataKey"/>); an agent whose history is a
 /// <see cref="SessionChatHistoryProvider"/> keeps that history in the same conversation, so one id names both.
 /// Deleting deletes the conversation.
@@ -23,16 +23,26 @@ public sealed class SessionAgentSessionStore(SessionsClient client, TimeSpan? tt
     public override async ValueTask SaveSessionAsync(AIAgent agent, AgentSessionStoreKey key, AgentSession session, CancellationToken cancellationToken = default)
     {
         var user = User(key) ?? throw new ArgumentException($"Saving needs the key's \"{UserPartition}\" partition: the conversation's owner.", nameof(key));
-        agent.GetService<SessionChatHistoryProvider>()?.UseConversation(session, key.SessionId);
-        var serialized = await agent.SerializeSessionAsync(session, cancellationToken: cancellationToken);
         try
         {
-            await client.CreateSessionAsync(new CreateSessionRequest(user, key.SessionId, TtlSeconds: ttl is { } t ? (int)Math.Ceiling(t.TotalSeconds) : null), cancellationToken);
+            if ((await client.GetSessionAsync(key.SessionId, cancellationToken)).UserId != user)
+            {
+                throw new InvalidOperationException($"Conversation {key.SessionId} belongs to another user than the key's.");
+            }
         }
-        catch (SessionsConflictException)
+        catch (SessionsNotFoundException)
         {
-            // It exists: saved before, or its history was stored first.
+            try
+            {
+                await client.CreateSessionAsync(new CreateSessionRequest(user, key.SessionId, TtlSeconds: ttl is { } t ? (int)Math.Ceiling(t.TotalSeconds) : null), cancellationToken);
+            }
+            catch (SessionsConflictException)
+            {
+                // Another backend made it meanwhile (the next read checks whose it is).
+            }
         }
+        agent.GetService<SessionChatHistoryProvider>()?.UseConversation(session, key.SessionId);
+        var serialized = await agent.SerializeSessionAsync(session, cancellationToken: cancellationToken);
         await client.SetDataAsync(key.SessionId, DataKey, serialized, cancellationToken);
     }
 

@@ -116,11 +116,10 @@ public sealed class SessionGrain : Grain, ISessionGrain
             outcomes = await _store.AppendAsync(_sessionId, commands, json, creatorId, creator.TtlSeconds * 1000L ?? _defaultTtlMs)
                 ?? throw new InvalidOperationException("The append script did not create the session it was allowed to.");
         }
-        _telemetry.Appended(outcomes.Count(o => o.Status == AppendStatus.Appended),
-            Enumerable.Range(0, appends.Count).Where(i => outcomes[i].Status == AppendStatus.Appended).Sum(i => commands[i].Items.Count),
-            Stopwatch.GetElapsedTime(started));
-        _memory.Appended([.. Enumerable.Range(0, appends.Count).Where(i => outcomes[i].Status == AppendStatus.Appended)
-            .Select(i => (outcomes[i], commands[i], json[i]))]);
+        List<(AppendOutcome, AppendItemsCommand, IReadOnlyList<byte[]>)> stored = [.. Enumerable.Range(0, appends.Count)
+            .Where(i => outcomes[i].Status == AppendStatus.Appended).Select(i => (outcomes[i], commands[i], json[i]))];
+        _telemetry.Appended(stored.Count, stored.Sum(s => s.Item3.Count), Stopwatch.GetElapsedTime(started));
+        _memory.Appended(stored);
         if (outcomes.LastOrDefault(o => o.Status == AppendStatus.Appended) is { Owner: { } owner } newest)
         {
             _touches.Touch(_userIndex, owner, _sessionId, newest.AppendedAtMs * 1000);

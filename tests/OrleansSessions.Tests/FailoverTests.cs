@@ -62,7 +62,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     {
         // The first call places the activation on the silo that received it (Orleans:Placement PreferLocal).
         var before = await ActivationsAsync(holder);
-        (await holder.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Body("first", "op-first"))).EnsureSuccessStatusCode();
+        (await holder.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Items.NumberedBatch("first", 2, "hammer", "op-first"))).EnsureSuccessStatusCode();
         Assert.Equal(before + 1, await ActivationsAsync(holder));
 
         SiloProcess[] all = [holder, .. survivors];
@@ -84,7 +84,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
                     var silo = all[(w + attempt) % all.Length];
                     try
                     {
-                        using var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Body(operationId, operationId));
+                        using var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Items.NumberedBatch(operationId, 2, "hammer", operationId));
                         if (response.IsSuccessStatusCode)
                         {
                             acked[operationId] = (await response.Content.ReadFromJsonAsync<AppendResult>(Json))!;
@@ -130,18 +130,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
         return round;
     }
 
-    private static object Body(string content, string operationId) => new
-    {
-        items = new[] { new { role = "user", content = $"{content}/0" }, new { role = "user", content = $"{content}/1" } },
-        operationId,
-        userId = "hammer",
-    };
-
-    private static async Task<int> ActivationsAsync(SiloProcess silo)
-    {
-        using var admin = new HttpClient { BaseAddress = silo.Address };
-        admin.DefaultRequestHeaders.Add("X-Api-Key", TestAuth.AdminKey);
-        var cluster = await admin.GetFromJsonAsync<JsonElement>("/v1/cluster");
-        return cluster.GetProperty("silos").EnumerateArray().Single(s => s.GetProperty("name").GetString() == silo.Name).GetProperty("activations").GetInt32();
-    }
+    private static async Task<int> ActivationsAsync(SiloProcess silo) =>
+        (await silo.ClusterSilosAsync()).Single(s => s.GetProperty("name").GetString() == silo.Name).GetProperty("activations").GetInt32();
 }

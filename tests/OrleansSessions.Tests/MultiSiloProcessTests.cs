@@ -254,11 +254,7 @@ public sealed class MultiSiloProcessTests(ITestOutputHelper output)
         await using var c = await SiloProcess.StartAsync("silo-c", prefix);
         await a.Http.PostAsJsonAsync("/v1/sessions/s1/items", new { items = new[] { new { x = 1 } }, userId = "u" });
 
-        using var admin = new HttpClient { BaseAddress = a.Address };
-        admin.DefaultRequestHeaders.Add("X-Api-Key", TestAuth.AdminKey); // the cluster route needs the admin scope
-        async Task<List<JsonElement>> SilosAsync() =>
-            (await admin.GetFromJsonAsync<JsonElement>("/v1/cluster")).GetProperty("silos").EnumerateArray().ToList();
-        var silos = await SilosAsync();
+        var silos = await a.ClusterSilosAsync();
         Assert.Equal(["silo-a", "silo-b", "silo-c"], silos.Select(s => s.GetProperty("name").GetString()));
         Assert.All(silos, s => Assert.Equal("Active", s.GetProperty("status").GetString()));
         Assert.All(silos, s => Assert.Matches(@"^127\.0\.0\.1:\d+$", s.GetProperty("address").GetString()));
@@ -276,7 +272,7 @@ public sealed class MultiSiloProcessTests(ITestOutputHelper output)
         while (stopped.Elapsed < TimeSpan.FromSeconds(20) && remaining.Count > 1)
         {
             await Task.Delay(100);
-            remaining = await SilosAsync();
+            remaining = await a.ClusterSilosAsync();
         }
         Assert.Equal(["silo-a"], remaining.Select(s => s.GetProperty("name").GetString()));
         output.WriteLine($"silo-b (SIGKILL) and silo-c (SIGTERM) gone from the membership after {stopped.ElapsedMilliseconds} ms");

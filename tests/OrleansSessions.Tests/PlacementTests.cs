@@ -66,12 +66,6 @@ public sealed class PlacementTests(ITestOutputHelper output)
     private static object Body(string operationId) =>
         new { items = new[] { new { role = "user", content = operationId } }, operationId, userId = "spreader" };
 
-    private static async Task<Dictionary<string, int>> ActivationsAsync(SiloProcess silo)
-    {
-        using var admin = new HttpClient { BaseAddress = silo.Address };
-        admin.DefaultRequestHeaders.Add("X-Api-Key", TestAuth.AdminKey);
-        var cluster = await admin.GetFromJsonAsync<JsonElement>("/v1/cluster");
-        return cluster.GetProperty("silos").EnumerateArray()
-            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("activations").GetInt32());
-    }
+    private static async Task<Dictionary<string, int>> ActivationsAsync(SiloProcess silo) =>
+        (await silo.ClusterSilosAsync()).ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("activations").GetInt32());
 }

@@ -51,12 +51,12 @@ public sealed class RedisCrashTests(ITestOutputHelper output)
                 for (var batch = 0; !stop.IsCancellationRequested; batch++)
                 {
                     var operationId = $"w{writer}-b{batch}";
-                    var items = Enumerable.Range(0, ItemsPerBatch).Select(i => new { role = "user", content = $"{operationId}/{i}" });
+                    var body = Items.NumberedBatch(operationId, ItemsPerBatch, "u", operationId);
                     // One batch is retried with its operation id until acknowledged, so "sent" and "stored" can be compared.
                     while (true)
                     {
                         var started = Stopwatch.StartNew();
-                        using var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/s{writer % Sessions}/items", new { items, operationId, userId = "u" });
+                        using var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/s{writer % Sessions}/items", body);
                         if (response.IsSuccessStatusCode)
                         {
                             acknowledged[operationId] = ($"s{writer % Sessions}", Stopwatch.GetTimestamp());
@@ -118,13 +118,9 @@ public sealed class RedisCrashTests(ITestOutputHelper output)
                 Assert.False(silo.HasExited, $"{silo.Name} runs on");
                 Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/ready")).StatusCode);
             }
-            using (var admin = new HttpClient { BaseAddress = silos[0].Address })
-            {
-                admin.DefaultRequestHeaders.Add("X-Api-Key", TestAuth.AdminKey);
-                var members = JsonDocument.Parse(await admin.GetStringAsync("/v1/cluster")).RootElement.GetProperty("silos");
-                Assert.Equal(silos.Select(s => s.Name).Order(), members.EnumerateArray().Select(m => m.GetProperty("name").GetString()!).Order());
-                Assert.All(members.EnumerateArray(), m => Assert.Equal("Active", m.GetProperty("status").GetString()));
-            }
+            var members = await silos[0].ClusterSilosAsync();
+            Assert.Equal(silos.Select(s => s.Name).Order(), members.Select(m => m.GetProperty("name").GetString()!).Order());
+            Assert.All(members, m => Assert.Equal("Active", m.GetProperty("status").GetString()));
 
             var stored = new List<string>();
             for (var session = 0; session < Sessions; session++)

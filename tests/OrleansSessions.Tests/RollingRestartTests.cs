@@ -74,7 +74,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                         var silo = targets[(c + n) % targets.Length];
                         try
                         {
-                            using var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Body(operationId));
+                            using var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Items.NumberedBatch(operationId, 2, "rolling", operationId));
                             if (response.IsSuccessStatusCode)
                             {
                                 acked[operationId] = (session, (await response.Content.ReadFromJsonAsync<AppendResult>(Json))!);
@@ -141,11 +141,4 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
             foreach (var silo in silos.Concat(retired)) await silo.DisposeAsync();
         }
     }
-
-    private static object Body(string operationId) => new
-    {
-        items = new[] { new { role = "user", content = $"{operationId}/0" }, new { role = "user", content = $"{operationId}/1" } },
-        operationId,
-        userId = "rolling",
-    };
 }

@@ -120,11 +120,6 @@ public sealed class SoakTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<int> ActivationsAsync(SiloProcess silo)
-    {
-        using var admin = new HttpClient { BaseAddress = silo.Address };
-        admin.DefaultRequestHeaders.Add("X-Api-Key", TestAuth.AdminKey);
-        var cluster = await admin.GetFromJsonAsync<JsonElement>("/v1/cluster");
-        return cluster.GetProperty("silos").EnumerateArray().Sum(s => s.GetProperty("activations").GetInt32());
-    }
+    private static async Task<int> ActivationsAsync(SiloProcess silo) =>
+        (await silo.ClusterSilosAsync()).Sum(s => s.GetProperty("activations").GetInt32());
 }

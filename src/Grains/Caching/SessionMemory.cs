@@ -27,7 +27,6 @@ public sealed class SessionMemory(
     private IAsyncDisposable? _watch;
     private bool _tooLarge;
     private long _syncedEpoch;
-    private bool _answeredFromMemory; // by the last CurrentAsync, without a Redis call
 
     // Shared with the feed's callback, under _lock: what the memory holds, and whether the feed announced more.
     private long _knownIncarnation;
@@ -40,9 +39,9 @@ public sealed class SessionMemory(
     /// <summary>The items <paramref name="query"/> asks for.</summary>
     public async Task<SessionItems> ReadAsync(ItemsQuery query)
     {
-        if (Caching && !query.RefreshTtl && await CurrentAsync() is { } cache)
+        if (Caching && !query.RefreshTtl && await CurrentAsync() is ({ } cache, var fromMemory))
         {
-            telemetry.Read(fromMemory: _answeredFromMemory);
+            telemetry.Read(fromMemory);
             var items = query.Role is null
                 ? ItemsWindow.Select(cache.Window(query.AfterSeq, query.Limit), new ItemsQuery(SafeStart: query.SafeStart))
                 : ItemsWindow.Select(cache.Window(query.AfterSeq, limit: null), query); // the limit counts the role's items
@@ -59,7 +58,7 @@ public sealed class SessionMemory(
 
     public async Task<SessionInfo> InfoAsync()
     {
-        if (Caching && await CurrentAsync() is { } cache) return cache.Info;
+        if (Caching && await CurrentAsync() is ({ } cache, _)) return cache.Info;
         return await store.GetInfoAsync(sessionId) ?? throw new SessionNotFoundException(sessionId);
     }
 
@@ -107,7 +106,9 @@ public sealed class SessionMemory(
 
     private CachedSession? Cache => _cache.TryGetTarget(out var cache) ? cache : null;
 
-    private async Task<CachedSession?> CurrentAsync()
+    /// <summary>The memory, brought up to date if it was not current (null when it may not be kept), and whether it
+    /// was current already, so no Redis call was made.</summary>
+    private async Task<(CachedSession? Cache, bool FromMemory)> CurrentAsync()
     {
         var held = Cache;
         if (held is { Evicted: true })
@@ -115,8 +116,7 @@ public sealed class SessionMemory(
             Drop();
             held = null;
         }
-        _answeredFromMemory = held is not null && IsCurrent(held);
-        if (_answeredFromMemory) return held;
+        if (held is not null && IsCurrent(held)) return (held, true);
         _watch ??= await feed.WatchAsync(keys, sessionId, OnAnnounced); // before reading, so no change goes unheard
         var epoch = feed.Epoch;
         // Right after the connection returns, the channel may not be subscribed again yet: what is read now answers
@@ -134,14 +134,14 @@ public sealed class SessionMemory(
             if (read.Status == EventsReadStatus.Ok && read.Events!.Count < EventsPerRead)
             {
                 cache.Apply(read.Events, read.Info!);
-                return Synced(cache, epoch);
+                return (Synced(cache, epoch), false);
             }
             Drop(); // too far behind, or another incarnation: load it whole
         }
         var snapshot = await store.LoadAsync(sessionId, refreshTtl: false) ?? throw new SessionNotFoundException(sessionId);
         var loaded = new CachedSession(snapshot);
         _cache.SetTarget(loaded);
-        return Synced(loaded, epoch);
+        return (Synced(loaded, epoch), false);
     }
 
     private bool IsCurrent(CachedSession cache)

@@ -41,9 +41,9 @@ public sealed class SessionRequests(InputRules rules)
     }
 
     /// <summary>The body of <c>POST /v1/sessions/{sessionId}/history/transactions</c>: the Agents SDK's
-    /// <c>{operationId, transaction: {type: "append_items", items} | {type: "replace_suffix", expectedSuffix, replacement}}</c>.</summary>
-    /// <summary>The Agents SDK's history transaction, exactly as it defines one: a field it does not define is refused
-    /// (naming it) rather than ignored, since a client that sent it expected it to mean something.</summary>
+    /// <c>{operationId, transaction: {type: "append_items", items} | {type: "replace_suffix", expectedSuffix, replacement}}</c>,
+    /// exactly as it defines one: a field it does not define is refused (naming it) rather than ignored, since a client
+    /// that sent it expected it to mean something.</summary>
     public HistoryChangeCommand HistoryTransaction(JsonElement body)
     {
         JsonFields.OnlyKnown(body, "", "operationId", "transaction");

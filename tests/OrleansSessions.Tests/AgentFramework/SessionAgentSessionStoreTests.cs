@@ -33,6 +33,8 @@ public sealed class SessionAgentSessionStoreTests
         Assert.Null(await thereStore.GetSessionAsync(there, new AgentSessionStoreKey("support-42").WithPartition(SessionAgentSessionStore.UserPartition, "mallory")));
         Assert.Null(await thereStore.GetSessionAsync(there, new AgentSessionStoreKey("never-saved")));
         await Assert.ThrowsAsync<ArgumentException>(async () => await hereStore.SaveSessionAsync(here, new AgentSessionStoreKey("no-owner"), session));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await hereStore.SaveSessionAsync(here,
+            new AgentSessionStoreKey("support-42").WithPartition(SessionAgentSessionStore.UserPartition, "mallory"), session));
 
         await thereStore.DeleteSessionAsync(there, key);
         Assert.Null(await hereStore.GetSessionAsync(here, key));

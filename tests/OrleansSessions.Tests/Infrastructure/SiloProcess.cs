@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 
 namespace OrleansSessions.Tests.Infrastructure;
 
@@ -92,6 +93,15 @@ public sealed class SiloProcess : IAsyncDisposable
         var output = silo.Output;
         await silo.DisposeAsync();
         throw new InvalidOperationException($"Silo {name} did not become ready:\n{output}");
+    }
+
+    /// <summary>The cluster as this silo reports it (<c>GET /v1/cluster</c>, with the admin key): one element per silo
+    /// with its name, address, status and activations.</summary>
+    public async Task<List<JsonElement>> ClusterSilosAsync()
+    {
+        using var admin = new HttpClient { BaseAddress = Address };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", TestAuth.AdminKey);
+        return [.. (await admin.GetFromJsonAsync<JsonElement>("/v1/cluster")).GetProperty("silos").EnumerateArray()];
     }
 
     /// <summary>SIGKILL: the process dies at once, mid-request.</summary>
