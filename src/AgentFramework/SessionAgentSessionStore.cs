@@ -15,7 +15,7 @@ namespace OrleansSessions.AgentFramework;
 /// Deleting deletes the conversation.
 /// </summary>
 [Experimental("MAAI001")]
-public sealed class SessionAgentSessionStore(SessionsClient client, TimeSpan? ttl = null) : AgentSessionStore
+public sealed class SessionAgentSessionStore(ISessionsClient client, TimeSpan? ttl = null) : AgentSessionStore
 {
     public const string DataKey = "agentFramework.session";
     public const string UserPartition = "user";

@@ -19,11 +19,11 @@ public sealed class SessionChatHistoryProvider : ChatHistoryProvider
 {
     public const string StateKey = "orleansSessions";
 
-    private readonly SessionsClient _client;
+    private readonly ISessionsClient _client;
     private readonly SessionChatHistoryProviderOptions _options;
     private readonly ProviderSessionState<ConversationState> _state;
 
-    public SessionChatHistoryProvider(SessionsClient client, SessionChatHistoryProviderOptions options)
+    public SessionChatHistoryProvider(ISessionsClient client, SessionChatHistoryProviderOptions options)
     {
         _client = client;
         _options = options;

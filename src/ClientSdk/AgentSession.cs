@@ -22,9 +22,9 @@ public sealed record AgentSessionMetadata(
 /// </summary>
 public sealed class AgentSession
 {
-    private readonly SessionsClient _client;
+    private readonly ISessionsClient _client;
 
-    private AgentSession(SessionsClient client, SessionInfo info, bool safeWindows)
+    private AgentSession(ISessionsClient client, SessionInfo info, bool safeWindows)
     {
         _client = client;
         UserId = info.UserId;
@@ -47,7 +47,7 @@ public sealed class AgentSession
 
     /// <summary>Creates a conversation for <paramref name="userId"/> with a generated id (or the one given).</summary>
     public static async Task<AgentSession> CreateAsync(
-        SessionsClient client, string userId, TimeSpan? ttl = null, string? conversationId = null, bool safeWindows = true,
+        ISessionsClient client, string userId, TimeSpan? ttl = null, string? conversationId = null, bool safeWindows = true,
         CancellationToken cancellationToken = default)
     {
         var info = await client.CreateSessionAsync(
@@ -58,12 +58,12 @@ public sealed class AgentSession
     /// <summary>Loads a conversation by its id alone; its owner and agent tracking come from the store.</summary>
     /// <exception cref="SessionsNotFoundException">no such conversation.</exception>
     public static async Task<AgentSession> LoadAsync(
-        SessionsClient client, string conversationId, bool safeWindows = true, CancellationToken cancellationToken = default) =>
+        ISessionsClient client, string conversationId, bool safeWindows = true, CancellationToken cancellationToken = default) =>
         new(client, await client.GetSessionAsync(conversationId, cancellationToken), safeWindows);
 
     /// <summary>One page of the user's conversations, most recently active first.</summary>
     public static Task<SessionListPage> ListConversationsAsync(
-        SessionsClient client, string userId, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        ISessionsClient client, string userId, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
         client.ListSessionsAsync(userId, limit, cursor, cancellationToken);
 
     public Task AddMessageAsync(string role, string content, IReadOnlyDictionary<string, object?>? metadata = null,

@@ -26,7 +26,7 @@ public sealed record ItemSessionOptions
 /// the silo: every add is one atomic, idempotent batch with the TTL applied in the same step, and pops are
 /// claim-once.
 /// </summary>
-public sealed class ItemSession(SessionsClient client, string sessionId, ItemSessionOptions options) : IConversationSession
+public sealed class ItemSession(ISessionsClient client, string sessionId, ItemSessionOptions options) : IConversationSession
 {
     public string SessionId { get; } = options.KeyPrefix is { } prefix ? $"{prefix}:{sessionId}" : sessionId;
 

@@ -23,10 +23,10 @@ public sealed record JsonSessionMetadata(
 public sealed class JsonSession : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly SessionsClient _client;
+    private readonly ISessionsClient _client;
     private bool _closed;
 
-    public JsonSession(SessionsClient client, string sessionId, string userId, TimeSpan? ttl = null)
+    public JsonSession(ISessionsClient client, string sessionId, string userId, TimeSpan? ttl = null)
     {
         _client = client;
         SessionId = sessionId;
@@ -47,7 +47,7 @@ public sealed class JsonSession : IAsyncDisposable
 
     /// <summary>Opens an existing session by id; its owner comes from the store.</summary>
     /// <exception cref="SessionsNotFoundException">no such session.</exception>
-    public static async Task<JsonSession> LoadAsync(SessionsClient client, string sessionId, CancellationToken cancellationToken = default)
+    public static async Task<JsonSession> LoadAsync(ISessionsClient client, string sessionId, CancellationToken cancellationToken = default)
     {
         var info = await client.GetSessionAsync(sessionId, cancellationToken);
         var ttl = info.ExpiresAt is { } expires ? expires - info.UpdatedAt : (TimeSpan?)null;
@@ -123,5 +123,5 @@ public sealed class JsonSession : IAsyncDisposable
 
     public ValueTask DisposeAsync() => CloseAsync();
 
-    private SessionsClient Client => _closed ? throw new ObjectDisposedException(nameof(JsonSession)) : _client;
+    private ISessionsClient Client => _closed ? throw new ObjectDisposedException(nameof(JsonSession)) : _client;
 }

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
 
 namespace OrleansSessions.ClientSdk;
 
-/// <summary>Typed client for the silo's HTTP API v1. Errors arrive as <see cref="SessionsApiException"/> subtypes.</summary>
-public sealed class SessionsClient(HttpClient http)
+/// <summary>Typed client for the silo's HTTP API v1. Errors arrive as <see cref="SessionsApiException"/> subtypes.
+/// Beyond <see cref="ISessionsClient"/> it streams live events and mints user tokens, which are HTTP's alone.</summary>
+public sealed class SessionsClient(HttpClient http) : ISessionsClient
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new VerbatimJsonElementConverter() } };
 
@@ -91,19 +91,6 @@ public sealed class SessionsClient(HttpClient http)
     public Task<SessionListPage> ListSessionsAsync(string userId, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
         SendAsync<SessionListPage>(HttpMethod.Get,
             $"v1/users/{Uri.EscapeDataString(userId)}/sessions" + Query(("limit", limit?.ToString()), ("cursor", cursor)), null, cancellationToken);
-
-    /// <summary>Every session of the user, most recently active first, fetching page after page as it goes.</summary>
-    public async IAsyncEnumerable<SessionInfo> ListAllSessionsAsync(
-        string userId, int pageSize = 100, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        string? cursor = null;
-        do
-        {
-            var page = await ListSessionsAsync(userId, pageSize, cursor, cancellationToken);
-            foreach (var session in page.Sessions) yield return session;
-            cursor = page.NextCursor;
-        } while (cursor is not null);
-    }
 
     /// <summary>
     /// The session's changes as they happen, on any silo: one event per append (with its items), pop and clear, in

@@ -4,10 +4,13 @@ namespace OrleansSessions.ClientSdk;
 
 public static class SessionsClientServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="SessionsClient"/> as a typed client of <see cref="IHttpClientFactory"/>;
-    /// the returned builder adds handlers (auth, retries) as usual.</summary>
-    public static IHttpClientBuilder AddSessionsClient(this IServiceCollection services, Uri siloAddress) =>
-        services.AddHttpClient<SessionsClient>(http => http.BaseAddress = siloAddress);
+    /// <summary>Registers <see cref="SessionsClient"/> as a typed client of <see cref="IHttpClientFactory"/>, also as
+    /// <see cref="ISessionsClient"/>; the returned builder adds handlers (auth, retries) as usual.</summary>
+    public static IHttpClientBuilder AddSessionsClient(this IServiceCollection services, Uri siloAddress)
+    {
+        services.AddTransient<ISessionsClient>(provider => provider.GetRequiredService<SessionsClient>());
+        return services.AddHttpClient<SessionsClient>(http => http.BaseAddress = siloAddress);
+    }
 
     /// <summary>Calls as a tenant's backend: every request carries the API key (X-Api-Key). Keep it on servers.</summary>
     public static IHttpClientBuilder WithApiKey(this IHttpClientBuilder builder, string apiKey) =>

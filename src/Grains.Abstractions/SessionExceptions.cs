@@ -30,11 +30,14 @@ public sealed class HistoryPreconditionFailedException(string sessionId)
     [Id(0)] public string SessionId { get; } = sessionId;
 }
 
-/// <summary>A request a grain refuses: <see cref="Field"/> names what was wrong (a cursor, a data path).</summary>
+/// <summary>A request refused, by <see cref="RequestRules"/> or a grain: <see cref="Field"/> names what was wrong,
+/// <see cref="Limit"/> the limit it broke where one applies, <see cref="TooLarge"/> says it was a size.</summary>
 [GenerateSerializer, Alias("os.InvalidSessionRequestException")]
-public sealed class InvalidSessionRequestException(string field, string message) : Exception(message)
+public sealed class InvalidSessionRequestException(string field, string message, long? limit = null, bool tooLarge = false) : Exception(message)
 {
     [Id(0)] public string Field { get; } = field;
+    [Id(1)] public long? Limit { get; } = limit;
+    [Id(2)] public bool TooLarge { get; } = tooLarge;
 }
 
 /// <summary>The session has too many calls waiting already (its store is slow or stalled); nothing was done, and a

@@ -1,3 +1,4 @@
+using OrleansSessions.Abstractions;
 using System.Text.Json.Serialization;
 using OrleansSessions.Silo.Api;
 using OrleansSessions.Silo.Auth;
@@ -31,7 +32,7 @@ builder.Services.AddSingleton<ShutdownCoordinator>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownCoordinator>());
 builder.Services.AddHostedService<FailedStopDeadline>();
 
-builder.Services.AddSingleton<InputRules>();
+builder.Services.AddSingleton<RequestRules>();
 builder.Services.AddSingleton<GrainCallRetry>();
 builder.Services.AddSingleton<SessionRequests>();
 builder.Services.AddSingleton<SessionChangeNotifier>();

@@ -5,7 +5,8 @@ using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
 
-/// <summary>The .NET client, registered through DI, against a silo started by the test.</summary>
+/// <summary>The .NET client against a silo started by the test, over HTTP (registered through DI) and through an
+/// Orleans client in the cluster: the same calls give the same answers and the same typed errors.</summary>
 public sealed class ClientSdkTests
 {
     [Fact]
@@ -14,7 +15,7 @@ public sealed class ClientSdkTests
         await using var silo = await SiloClient.StartAsync();
         await silo.Client.CreateSessionAsync(new CreateSessionRequest("alice", "alice-1"));
         await silo.Client.CreateSessionAsync(new CreateSessionRequest("bob", "bob-1"));
-        var token = await silo.Client.CreateUserTokenAsync("alice", TimeSpan.FromMinutes(30));
+        var token = await silo.Http.CreateUserTokenAsync("alice", TimeSpan.FromMinutes(30));
 
         var services = new ServiceCollection();
         services.AddSessionsClient(silo.Silo.Server.BaseAddress).ConfigurePrimaryHttpMessageHandler(() => silo.Silo.Server.CreateHandler())
@@ -31,10 +32,10 @@ public sealed class ClientSdkTests
         await Assert.ThrowsAsync<SessionsAccessDeniedException>(() => alice.CreateUserTokenAsync("alice")); // tenant keys only
     }
 
-    [Fact]
-    public async Task The_client_creates_appends_reads_pops_clears_lists_and_deletes()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task The_client_creates_appends_reads_pops_clears_lists_and_deletes(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var client = silo.Client;
 
         var created = await client.CreateSessionAsync(new CreateSessionRequest("kim", "k1", "Groceries", 600));
@@ -61,10 +62,10 @@ public sealed class ClientSdkTests
         await Assert.ThrowsAsync<SessionsNotFoundException>(() => client.GetSessionAsync("k1"));
     }
 
-    [Fact]
-    public async Task Problems_arrive_as_typed_exceptions_with_the_field_named()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Problems_arrive_as_typed_exceptions_with_the_field_named(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var client = silo.Client;
         await client.CreateSessionAsync(new CreateSessionRequest("lee", "l1"));
         await client.AppendItemsAsync("l1", new AppendItemsCommand([Items.Message("a")], "op"));
@@ -82,10 +83,10 @@ public sealed class ClientSdkTests
         Assert.Equal("sessionId", taken.Problem?.Field);
     }
 
-    [Fact]
-    public async Task Listing_pages_with_the_cursor_the_client_hands_back()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Listing_pages_with_the_cursor_the_client_hands_back(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var client = silo.Client;
         for (var i = 0; i < 5; i++) await client.CreateSessionAsync(new CreateSessionRequest("max", $"m{i}"));
 

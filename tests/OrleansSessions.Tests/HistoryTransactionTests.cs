@@ -9,10 +9,10 @@ namespace OrleansSessions.Tests;
 /// operation id recorded with the change, a failed precondition changing nothing.</summary>
 public sealed class HistoryTransactionTests
 {
-    [Fact]
-    public async Task Appends_and_suffix_replacements_are_done_once_per_operation_id_and_a_mismatch_changes_nothing()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Appends_and_suffix_replacements_are_done_once_per_operation_id_and_a_mismatch_changes_nothing(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var client = silo.Client;
         await client.CreateSessionAsync(new CreateSessionRequest("u", "tx"));
         HistoryTransactionRequest Append(string op, params string[] contents) =>
@@ -54,11 +54,11 @@ public sealed class HistoryTransactionTests
         await Assert.ThrowsAsync<SessionsNotFoundException>(() => client.ApplyHistoryTransactionAsync("missing", Append("op-1", "a")));
     }
 
-    [Fact]
-    public async Task Concurrent_suffix_replacements_from_two_silos_each_apply_whole_or_not_at_all()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Concurrent_suffix_replacements_from_two_silos_each_apply_whole_or_not_at_all(Transport transport)
     {
-        await using var first = await SiloClient.StartAsync();
-        await using var second = first.SecondSilo();
+        await using var first = await SiloClient.StartAsync(transport);
+        await using var second = await first.SecondSiloAsync();
         await first.Client.AppendItemsAsync("race", new AppendItemsCommand([Items.Message("seed")], UserId: "u"));
         var applied = new ConcurrentBag<string>();
 
@@ -94,6 +94,6 @@ public sealed class HistoryTransactionTests
         Assert.Equal(seqs.Order(), seqs); // in order on the other silo too
     }
 
-    private static async Task<List<string>> ContentsAsync(SessionsClient client, string sessionId) =>
+    private static async Task<List<string>> ContentsAsync(ISessionsClient client, string sessionId) =>
         (await client.GetItemsAsync(sessionId)).Items.Select(i => Items.Content(i.Item)).ToList();
 }

@@ -29,7 +29,7 @@ public sealed class LiveEventTests
         await using var silo = await SiloClient.StartAsync();
         var start = await silo.Client.CreateSessionAsync(new CreateSessionRequest("owner", "live"));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var stream = silo.Client.StreamEventsAsync("live", SessionsClient.EventIdOf(start), timeout.Token).GetAsyncEnumerator(timeout.Token);
+        await using var stream = silo.Http.StreamEventsAsync("live", SessionsClient.EventIdOf(start), timeout.Token).GetAsyncEnumerator(timeout.Token);
         async Task<SessionEvent> NextAsync()
         {
             Assert.True(await stream.MoveNextAsync());
@@ -58,11 +58,11 @@ public sealed class LiveEventTests
     public async Task A_subscriber_on_one_silo_sees_every_write_made_through_another_exactly_once_and_in_order()
     {
         await using var writer = await SiloClient.StartAsync();
-        await using var subscriber = writer.SecondSilo();
+        await using var subscriber = await writer.SecondSiloAsync();
         var start = await writer.Client.CreateSessionAsync(new CreateSessionRequest("owner", "fan-out"));
         var acks = new ConcurrentBag<(AppendResult Ack, string[] Contents)>();
         const int Writers = 16, BatchesEach = 5;
-        var reading = CollectAsync(subscriber.Client, "fan-out", SessionsClient.EventIdOf(start), seen => seen.Count == Writers * BatchesEach);
+        var reading = CollectAsync(subscriber.Http, "fan-out", SessionsClient.EventIdOf(start), seen => seen.Count == Writers * BatchesEach);
 
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
         {
@@ -93,10 +93,10 @@ public sealed class LiveEventTests
         var start = await silo.Client.CreateSessionAsync(new CreateSessionRequest("owner", "resumable"));
         for (var i = 0; i < 5; i++) await silo.Client.AppendItemsAsync("resumable", Batch($"m{i}"));
 
-        var firstTwo = await CollectAsync(silo.Client, "resumable", SessionsClient.EventIdOf(start), seen => seen.Count == 2);
+        var firstTwo = await CollectAsync(silo.Http, "resumable", SessionsClient.EventIdOf(start), seen => seen.Count == 2);
         await silo.Client.AppendItemsAsync("resumable", Batch("m5"));
         Task? deleting = null;
-        var resumed = await CollectAsync(silo.Client, "resumable", firstTwo[^1].Id, seen =>
+        var resumed = await CollectAsync(silo.Http, "resumable", firstTwo[^1].Id, seen =>
         {
             if (deleting is null && seen.Count(e => e.Type == "append") == 4) deleting = silo.Client.DeleteSessionAsync("resumable");
             return seen[^1].Type == "deleted";
@@ -120,7 +120,7 @@ public sealed class LiveEventTests
         }
         for (var p = 0; p < 1070; p++) await silo.Client.PopItemAsync("forgotten"); // more than the 1,000 to 1,063 kept
 
-        var events = await CollectAsync(silo.Client, "forgotten", SessionsClient.EventIdOf(start), seen => seen.Count == 1);
+        var events = await CollectAsync(silo.Http, "forgotten", SessionsClient.EventIdOf(start), seen => seen.Count == 1);
 
         Assert.Equal("reset", events[0].Type);
         Assert.Equal(1100, events[0].LastSeq);

@@ -3,8 +3,13 @@ using System.Text.RegularExpressions;
 using ChatClientAgent = Microsoft.Agents.AI.ChatClientAgent; // both the framework and the client have an AgentSession
 using ChatClientAgentOptions = Microsoft.Agents.AI.ChatClientAgentOptions;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 using OrleansSessions.AgentFramework;
 using OrleansSessions.ClientSdk;
+using OrleansSessions.ClusterClient;
+using OrleansSessions.Silo.Redis;
 using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
@@ -123,6 +128,39 @@ public sealed partial class ReadmeGuideTests
         var conversation = Assert.Single((await client.ListSessionsAsync("user_123")).Sessions);
         Assert.Equal(agent.GetService<SessionChatHistoryProvider>()!.GetConversationId(resumed), conversation.SessionId);
         Assert.Equal(10, (await client.GetItemsAsync(conversation.SessionId)).Items.Count);
+    }
+
+    [Fact]
+    public async Task The_in_cluster_client_example_runs_as_written()
+    {
+        await using var silo = await SiloClient.StartAsync();
+        var redisConnectionString = RedisUrl.Parse(silo.Silo.Setting("Redis:ConnectionString")!).ToString();
+        var clusterId = silo.Silo.Setting("Orleans:ClusterId")!;
+        IChatClient chatClient = new AgentFramework.ScriptedChatClient();
+        // guide:clusterclient
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(orleans => orleans
+            .UseRedisClustering(redisConnectionString)   // the silos' Redis
+            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, "orleans-sessions"))   // their Orleans:ClusterId, Orleans:ServiceId
+            .AddSessionsClient());   // the default key space; o => o.KeyPrefix = "<a tenant's KeyPrefix>" acts as that tenant
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var sessions = host.Services.GetRequiredService<ISessionsClient>();
+        var conversation = await AgentSession.CreateAsync(sessions, userId: "user_123");
+        await conversation.StoreExchangeAsync("Hello", "Hi! How can I help?", agentName: "greeter");
+        var agent = new ChatClientAgent(chatClient, new ChatClientAgentOptions
+        {
+            ChatHistoryProvider = new SessionChatHistoryProvider(sessions, new() { UserId = "user_123" }),
+        });
+        // end guide
+        var agentSession = await agent.CreateSessionAsync();
+        await agent.RunAsync("What is the weather in Paris?", agentSession);
+        var overHttp = await silo.Http.ListSessionsAsync("user_123");
+        Assert.Equal(2, overHttp.Sessions.Count); // both conversations, seen over HTTP
+        Assert.Equal(["Hello", "Hi! How can I help?"], (await silo.Http.GetItemsAsync(conversation.ConversationId)).Items.Select(i => Items.Content(i.Item)));
+        Assert.Equal(5, (await silo.Http.GetItemsAsync(agent.GetService<SessionChatHistoryProvider>()!.GetConversationId(agentSession))).Items.Count);
+        await host.StopAsync();
     }
 
     [Fact]

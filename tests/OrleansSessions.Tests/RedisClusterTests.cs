@@ -1,3 +1,4 @@
+using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
@@ -35,8 +36,8 @@ public sealed class SilosOnRedisClusterTests
     {
         var cluster = await TestRedisCluster.GetAsync();
         var settings = new Dictionary<string, string?> { ["Redis:ConnectionString"] = cluster.ConnectionString };
-        await using var first = await SiloClient.StartAsync(settings);
-        await using var second = first.SecondSilo();
+        await using var first = await SiloClient.StartAsync(settings: settings);
+        await using var second = await first.SecondSiloAsync();
         var sessions = Enumerable.Range(0, 12).Select(i => $"c{i}").ToList();
         foreach (var id in sessions) await first.Client.CreateSessionAsync(new Abstractions.CreateSessionRequest("cluster-user", id));
 
@@ -45,7 +46,7 @@ public sealed class SilosOnRedisClusterTests
         var streamed = Task.Run(async () =>
         {
             var seen = new List<Abstractions.SessionEvent>();
-            await foreach (var change in second.Client.StreamEventsAsync("c3", ClientSdk.SessionsClient.EventIdOf(start), timeout.Token))
+            await foreach (var change in second.Http.StreamEventsAsync("c3", ClientSdk.SessionsClient.EventIdOf(start), timeout.Token))
             {
                 seen.Add(change);
                 if (seen.Count == 3) break;

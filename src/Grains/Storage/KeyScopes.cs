@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using OrleansSessions.Abstractions;
 using StackExchange.Redis;
 
 namespace OrleansSessions.Grains.Storage;
@@ -30,10 +31,16 @@ public sealed class KeyScopes(IConnectionMultiplexer redis, IOptions<SessionStor
         });
     }
 
-    /// <summary>The key space a grain key names, and the id within it.</summary>
+    /// <summary>The key space a grain key names, and the id within it; the default space is named only without a prefix.</summary>
     public (KeyScope Scope, string Id) Of(string grainKey)
     {
         var (keyPrefix, id) = GrainKeys.Split(grainKey);
+        if (keyPrefix is not null && keyPrefix == options.Value.KeyPrefix)
+        {
+            // The same session under a second grain key would have a second activation, and a second writer.
+            throw new InvalidSessionRequestException("keyPrefix",
+                $"'{keyPrefix}' is the silos' default key space (Sessions:KeyPrefix); address it without a key prefix.");
+        }
         return (For(keyPrefix), id);
     }
 }

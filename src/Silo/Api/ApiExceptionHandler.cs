@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using OrleansSessions.Abstractions;
-using Orleans.Runtime;
 using StackExchange.Redis;
 
 namespace OrleansSessions.Silo.Api;
@@ -36,19 +35,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
     private static ProblemDetails? Describe(Exception exception) => exception switch
     {
         ApiProblemException refused => Problem(refused.Status, Titles(refused.Status), refused.Message, refused.Field, refused.Limit),
-        SessionNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message, "sessionId"),
-        SessionAlreadyExistsException exists => Problem(StatusCodes.Status409Conflict, "Conflict", exists.Message, "sessionId"),
-        OperationIdConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message, "operationId"),
-        HistoryPreconditionFailedException mismatch => Problem(StatusCodes.Status409Conflict, "Conflict", mismatch.Message, "expectedSuffix"),
-        InvalidSessionRequestException invalid => Problem(StatusCodes.Status400BadRequest, "Bad request", invalid.Message, invalid.Field),
         BadHttpRequestException bad => Problem(bad.StatusCode, Titles(bad.StatusCode), bad.Message, "request"),
-        SessionBusyException busy => Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", busy.Message, null),
-        SessionStoreUnavailableException or RedisConnectionException or RedisTimeoutException =>
-            Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The session store is unreachable; retry shortly.", null),
-        TimeoutException =>
-            Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The session did not answer within Orleans:CallTimeout; retry shortly.", null),
-        SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or OrleansLifecycleCanceledException =>
-            Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The cluster is moving this session between silos; retry shortly.", null),
+        RedisConnectionException or RedisTimeoutException => Describe(new SessionStoreUnavailableException(exception.Message)),
+        _ when SessionProblem.Of(exception) is { } problem => Problem(problem.Status, problem.Title, problem.Detail, problem.Field, problem.Limit),
         _ => null,
     };
 

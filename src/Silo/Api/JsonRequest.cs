@@ -1,3 +1,4 @@
+using OrleansSessions.Abstractions;
 using System.Text.Unicode;
 using System.Net.Http.Headers;
 using System.Text.Json;

@@ -38,10 +38,10 @@ public static class SessionDataEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> GetAllAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
+    private static async Task<IResult> GetAllAsync(string sessionId, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct) =>
         Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetAllDataAsync(ct), safeToRepeat: true, ct));
 
-    private static async Task<IResult> GetAsync(string sessionId, string key, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string sessionId, string key, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("key", key);
         var value = await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetDataAsync(key, ct), safeToRepeat: true, ct);
@@ -51,18 +51,18 @@ public static class SessionDataEndpoints
     }
 
     private static async Task<IResult> SetAsync(
-        string sessionId, string key, HttpRequest request, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, string key, HttpRequest request, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         rules.Id("key", key);
         using var body = await JsonRequest.ReadValueAsync(request, rules.Limits, ct);
-        var value = rules.DataValue("body", body.RootElement);
+        var value = rules.DataValue("body", body.RootElement).Clone();
         await caller.OnSessionAsync(grains, sessionId, g => g.SetDataAsync(key, value, ct));
         return Results.NoContent();
     }
 
     private static async Task<IResult> UpdateAsync(
-        string sessionId, string key, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, string key, HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         rules.Id("key", key);
@@ -71,7 +71,7 @@ public static class SessionDataEndpoints
         return Results.Json(await caller.OnSessionAsync(grains, sessionId, g => g.UpdateDataAsync(key, path, value, ct)));
     }
 
-    private static async Task<IResult> DeleteAsync(string sessionId, string key, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string sessionId, string key, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("key", key);
         await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.SetDataAsync(key, null, ct));

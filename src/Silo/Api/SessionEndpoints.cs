@@ -71,7 +71,7 @@ public static class SessionEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
         caller.RefuseChosenSessionId(JsonFields.Optional(body.RootElement, "sessionId") is not null);
@@ -81,10 +81,10 @@ public static class SessionEndpoints
         return Results.Created($"/v1/sessions/{Uri.EscapeDataString(sessionId)}", info);
     }
 
-    private static async Task<IResult> GetAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
+    private static async Task<IResult> GetAsync(string sessionId, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct) =>
         Results.Ok(await caller.GetInfoAsync(grains, rules.Id("sessionId", sessionId), ct));
 
-    private static async Task<IResult> DeleteAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string sessionId, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         var deleted = await caller.Session(grains, rules.Id("sessionId", sessionId)).DeleteAsync(caller.UserId, ct);
         return deleted ? Results.NoContent() : throw new SessionNotFoundException(sessionId);
@@ -92,7 +92,7 @@ public static class SessionEndpoints
 
     private static async Task<IResult> ReadItemsAsync(
         string sessionId, string? limit, string? afterSeq, string? role, string? safeStart, string? refreshTtl,
-        Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         var query = new ItemsQuery(
             (int?)rules.OptionalNumber("limit", limit, 1, int.MaxValue),
@@ -104,7 +104,7 @@ public static class SessionEndpoints
     }
 
     private static async Task<IResult> AppendItemsAsync(
-        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
@@ -117,15 +117,15 @@ public static class SessionEndpoints
     }
 
     private static Task<IResult> ReplaceItemsAsync(
-        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
+        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct) =>
         ChangeHistoryAsync(sessionId, request, caller, parse.ReplaceItems, rules, grains, ct);
 
     private static Task<IResult> ApplyHistoryTransactionAsync(
-        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct) =>
+        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct) =>
         ChangeHistoryAsync(sessionId, request, caller, parse.HistoryTransaction, rules, grains, ct);
 
     private static async Task<IResult> ChangeHistoryAsync(string sessionId, HttpRequest request, Caller caller,
-        Func<System.Text.Json.JsonElement, HistoryChangeCommand> parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        Func<System.Text.Json.JsonElement, HistoryChangeCommand> parse, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
@@ -133,14 +133,14 @@ public static class SessionEndpoints
         return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.ChangeHistoryAsync(command, ct), safeToRepeat: command.OperationId is not null, ct));
     }
 
-    private static async Task<IResult> PopItemAsync(string sessionId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> PopItemAsync(string sessionId, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         var item = await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.PopAsync(ct));
         return item is null ? Results.NoContent() : Results.Ok(item);
     }
 
     private static async Task<IResult> ClearItemsAsync(
-        string sessionId, string? resetAgents, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, string? resetAgents, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         var reset = rules.OptionalFlag("resetAgents", resetAgents);
         await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.ClearAsync(reset, ct));
@@ -148,7 +148,7 @@ public static class SessionEndpoints
     }
 
     private static async Task<IResult> TrackAgentAsync(
-        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);

@@ -4,7 +4,7 @@ using OrleansSessions.Abstractions;
 namespace OrleansSessions.Silo.Api;
 
 /// <summary>Turns request bodies into commands, field by field, so every refusal names its field and limit.</summary>
-public sealed class SessionRequests(InputRules rules)
+public sealed class SessionRequests(RequestRules rules)
 {
     private ApiLimits Limits => rules.Limits;
 
@@ -15,17 +15,7 @@ public sealed class SessionRequests(InputRules rules)
         var sessionId = JsonFields.OptionalString(body, "sessionId") is { } id ? rules.Id("sessionId", id) : Guid.NewGuid().ToString("N");
         var title = JsonFields.OptionalString(body, "title") is { } t ? rules.Text("title", t, Limits.MaxTitleLength) : null;
         var ttlSeconds = (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
-
-        JsonElement? metadata = null;
-        if (JsonFields.Optional(body, "metadata") is { } meta)
-        {
-            if (meta.ValueKind != JsonValueKind.Object) throw ApiProblemException.BadRequest("metadata", "metadata must be a JSON object.");
-            if (InputRules.Utf8Bytes(meta) > Limits.MaxMetadataBytes)
-            {
-                throw ApiProblemException.TooLarge("metadata", $"metadata is larger than {Limits.MaxMetadataBytes} bytes.", Limits.MaxMetadataBytes);
-            }
-            metadata = meta.Clone();
-        }
+        var metadata = rules.Metadata("metadata", JsonFields.Optional(body, "metadata"))?.Clone();
         return (sessionId, new CreateSessionCommand(userId, title, ttlSeconds, metadata));
     }
 
@@ -35,7 +25,7 @@ public sealed class SessionRequests(InputRules rules)
         var operationId = JsonFields.OptionalString(body, "operationId") is { } op ? rules.Id("operationId", op) : null;
         var agent = JsonFields.OptionalString(body, "agent") is { } a ? rules.Text("agent", a, Limits.MaxNameLength) : null;
         var userId = JsonFields.OptionalString(body, "userId") is { } u ? rules.Id("userId", u) : null;
-        var tokens = JsonFields.OptionalWholeNumber(body, "tokens", 0, 1_000_000_000);
+        var tokens = JsonFields.OptionalWholeNumber(body, "tokens", 0, RequestRules.MaxTokens);
         var ttlSeconds = (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
         return new AppendItemsCommand(items, operationId, agent, userId, tokens, ttlSeconds);
     }
@@ -78,23 +68,9 @@ public sealed class SessionRequests(InputRules rules)
         {
             throw ApiProblemException.BadRequest(name, $"{name} is required and must be an array of JSON objects.");
         }
-        var count = array.GetArrayLength();
-        if (count < minimum || count > Limits.MaxItemsPerBatch)
-        {
-            throw ApiProblemException.BadRequest(name, $"{name} must hold from {minimum} to {Limits.MaxItemsPerBatch} items.", Limits.MaxItemsPerBatch);
-        }
-
-        var items = new List<JsonElement>(count);
-        foreach (var item in array.EnumerateArray())
-        {
-            var field = $"{name}[{items.Count}]";
-            if (item.ValueKind != JsonValueKind.Object) throw ApiProblemException.BadRequest(field, $"{field} must be a JSON object.");
-            if (InputRules.Utf8Bytes(item) > Limits.MaxItemBytes)
-            {
-                throw ApiProblemException.TooLarge(field, $"{field} is larger than {Limits.MaxItemBytes} bytes.", Limits.MaxItemBytes);
-            }
-            items.Add(item.Clone());
-        }
+        rules.BatchSize(name, array.GetArrayLength(), minimum);
+        var items = new List<JsonElement>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray()) items.Add(rules.Item($"{name}[{items.Count}]", item).Clone());
         return items;
     }
 
@@ -103,12 +79,12 @@ public sealed class SessionRequests(InputRules rules)
 
     public (IReadOnlyList<string> Path, JsonElement Value) UpdateData(JsonElement body)
     {
-        if (JsonFields.Optional(body, "path") is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() is 0 or > 32
-            || array.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.String || p.GetString()!.Length is 0 or > 256))
-        {
-            throw ApiProblemException.BadRequest("path", "path must be an array of 1 to 32 non-empty keys of at most 256 characters.", 32);
-        }
+        var path = JsonFields.Optional(body, "path") is { ValueKind: JsonValueKind.Array } array
+            && array.EnumerateArray().All(p => p.ValueKind == JsonValueKind.String)
+            ? array.EnumerateArray().Select(p => p.GetString()!).ToList()
+            : null;
+        rules.DataPath("path", path);
         if (!body.TryGetProperty("value", out var value)) throw ApiProblemException.BadRequest("value", "value is required.");
-        return (array.EnumerateArray().Select(p => p.GetString()!).ToList(), rules.DataValue("value", value));
+        return (path!, rules.DataValue("value", value).Clone());
     }
 }

@@ -17,7 +17,7 @@ public static class TokenEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
     private static async Task<IResult> MintAsync(
-        HttpRequest request, Caller caller, InputRules rules, TenantDirectory tenants, UserTokens tokens, CancellationToken ct)
+        HttpRequest request, Caller caller, RequestRules rules, TenantDirectory tenants, UserTokens tokens, CancellationToken ct)
     {
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
         var userId = rules.Id("userId", JsonFields.OptionalString(body.RootElement, "userId"));

@@ -20,15 +20,15 @@ public static class UserEndpoints
     }
 
     private static async Task<IResult> ListSessionsAsync(
-        string userId, string? limit, string? cursor, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
+        string userId, string? limit, string? cursor, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         caller.RequireSelf(rules.Id("userId", userId));
-        var pageSize = (int)(rules.OptionalNumber("limit", limit, 1, rules.Limits.MaxPageSize) ?? rules.Limits.DefaultPageSize);
-        if (cursor is { Length: 0 or > 1024 }) throw ApiProblemException.BadRequest("cursor", "cursor must be 1 to 1024 characters.", 1024);
+        var pageSize = rules.PageSize("limit", (int?)rules.OptionalNumber("limit", limit, 1, rules.Limits.MaxPageSize));
+        rules.Cursor("cursor", cursor);
         return Results.Ok(await caller.OnUserAsync(grains, userId, g => g.ListSessionsAsync(pageSize, cursor, ct), safeToRepeat: true, ct));
     }
 
-    private static async Task<IResult> EraseAsync(string userId, Caller caller, InputRules rules, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> EraseAsync(string userId, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         caller.RequireSelf(rules.Id("userId", userId));
         await caller.OnUserAsync(grains, userId, g => g.EraseAsync(ct), safeToRepeat: true, ct); // erasing twice erases the same

@@ -30,7 +30,7 @@ public static class SessionEventEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task StreamAsync(
-        string sessionId, string? lastEventId, HttpContext context, Caller caller, InputRules rules, IGrainFactory grains,
+        string sessionId, string? lastEventId, HttpContext context, Caller caller, RequestRules rules, IGrainFactory grains,
         SessionChangeNotifier notifier, SessionTelemetry telemetry, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime,
         CancellationToken requestAborted)
     {

@@ -10,11 +10,11 @@ namespace OrleansSessions.Tests.AgentFramework;
 /// by another backend, its history in the same conversation; another user's key finds nothing; deleting removes it.</summary>
 public sealed class SessionAgentSessionStoreTests
 {
-    [Fact]
-    public async Task An_agent_session_is_kept_in_its_conversation_under_its_users_key()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task An_agent_session_is_kept_in_its_conversation_under_its_users_key(Transport transport)
     {
-        await using var first = await SiloClient.StartAsync();
-        await using var second = first.SecondSilo();
+        await using var first = await SiloClient.StartAsync(transport);
+        await using var second = await first.SecondSiloAsync();
         var key = new AgentSessionStoreKey("support-42").WithPartition(SessionAgentSessionStore.UserPartition, "erin");
         var (here, hereStore) = Backend(first.Client);
         var (there, thereStore) = Backend(second.Client);
@@ -41,7 +41,7 @@ public sealed class SessionAgentSessionStoreTests
         await Assert.ThrowsAsync<SessionsNotFoundException>(() => first.Client.GetSessionAsync("support-42"));
     }
 
-    private static (ChatClientAgent Agent, SessionAgentSessionStore Store) Backend(SessionsClient client) =>
+    private static (ChatClientAgent Agent, SessionAgentSessionStore Store) Backend(ISessionsClient client) =>
         (new ChatClientAgent(new ScriptedChatClient(), new ChatClientAgentOptions
         {
             Name = "support",

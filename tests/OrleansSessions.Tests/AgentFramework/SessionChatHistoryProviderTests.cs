@@ -19,10 +19,10 @@ public sealed class SessionChatHistoryProviderTests(ITestOutputHelper output)
 {
     private static readonly AIFunction Weather = AIFunctionFactory.Create((string city) => $"sunny, 21 °C in {city}", "get_weather", "The weather in a city");
 
-    [Fact]
-    public async Task A_multi_turn_run_with_a_tool_stores_what_the_frameworks_in_memory_history_holds()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task A_multi_turn_run_with_a_tool_stores_what_the_frameworks_in_memory_history_holds(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var model = new ScriptedChatClient();
         var inMemory = Agent(model, historyProvider: null);
         var stored = Agent(model, new SessionChatHistoryProvider(silo.Client, new() { UserId = "alice" }));
@@ -47,11 +47,11 @@ public sealed class SessionChatHistoryProviderTests(ITestOutputHelper output)
         output.WriteLine($"in-memory history: {history!.Count} messages; stored in {conversationId}: {items.Count} items\n{string.Join("\n", items)}");
     }
 
-    [Fact]
-    public async Task A_serialized_agent_session_resumes_on_another_backend_with_only_the_conversation_id_in_it()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task A_serialized_agent_session_resumes_on_another_backend_with_only_the_conversation_id_in_it(Transport transport)
     {
-        await using var first = await SiloClient.StartAsync();
-        await using var second = first.SecondSilo();
+        await using var first = await SiloClient.StartAsync(transport);
+        await using var second = await first.SecondSiloAsync();
         var model = new ScriptedChatClient();
         var here = Agent(model, new SessionChatHistoryProvider(first.Client, new() { UserId = "bob" }));
         var session = await here.CreateSessionAsync();
@@ -74,10 +74,10 @@ public sealed class SessionChatHistoryProviderTests(ITestOutputHelper output)
         output.WriteLine($"serialized agent session: {serialized.GetRawText()}");
     }
 
-    [Fact]
-    public async Task Overlapping_runs_on_one_conversation_keep_each_runs_messages_together()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Overlapping_runs_on_one_conversation_keep_each_runs_messages_together(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var model = new ScriptedChatClient();
         var provider = new SessionChatHistoryProvider(silo.Client, new() { UserId = "carol" });
         var agent = Agent(model, provider);

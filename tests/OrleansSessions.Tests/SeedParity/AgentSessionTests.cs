@@ -7,10 +7,10 @@ namespace OrleansSessions.Tests.SeedParity;
 /// <summary>Every method of redis-openai-agents' AgentSession, and the gaps it leaves closed.</summary>
 public sealed class AgentSessionTests
 {
-    [Fact]
-    public async Task Create_generates_an_id_and_load_needs_only_that_id()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Create_generates_an_id_and_load_needs_only_that_id(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var created = await AgentSession.CreateAsync(silo.Client, "user_123", ttl: TimeSpan.FromHours(1));
         await created.StoreExchangeAsync("My name is Alice", "Nice to meet you, Alice", agentName: "assistant");
 
@@ -25,10 +25,10 @@ public sealed class AgentSessionTests
         await Assert.ThrowsAsync<SessionsNotFoundException>(() => AgentSession.LoadAsync(silo.Client, "no-such-conversation"));
     }
 
-    [Fact]
-    public async Task List_conversations_is_real_paged_and_most_recent_first()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task List_conversations_is_real_paged_and_most_recent_first(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var ids = new List<string>();
         for (var i = 0; i < 5; i++) ids.Add((await AgentSession.CreateAsync(silo.Client, "lister")).ConversationId);
         await AgentSession.CreateAsync(silo.Client, "someone-else");
@@ -41,10 +41,10 @@ public sealed class AgentSessionTests
         Assert.Equal(ids.AsEnumerable().Reverse(), first.Sessions.Concat(second.Sessions).Select(s => s.SessionId));
     }
 
-    [Fact]
-    public async Task Add_message_keeps_its_metadata_and_to_agent_inputs_leaves_it_out()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Add_message_keeps_its_metadata_and_to_agent_inputs_leaves_it_out(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = await AgentSession.CreateAsync(silo.Client, "meta-user");
         await session.AddMessageAsync("user", "Hello", new Dictionary<string, object?> { ["source"] = "web", ["lang"] = "en" });
 
@@ -55,10 +55,10 @@ public sealed class AgentSessionTests
         Assert.Equal("""{"role":"user","content":"Hello"}""", input.GetRawText());
     }
 
-    [Fact]
-    public async Task Store_agent_result_keeps_every_item_of_the_run_and_the_last_agent_in_one_step()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Store_agent_result_keeps_every_item_of_the_run_and_the_last_agent_in_one_step(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = await AgentSession.CreateAsync(silo.Client, "runner");
         JsonElement[] run =
         [
@@ -80,10 +80,10 @@ public sealed class AgentSessionTests
         Assert.Equal(7, metadata.MessageCount);
     }
 
-    [Fact]
-    public async Task Get_messages_returns_the_newest_top_k_and_has_no_hidden_cap()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Get_messages_returns_the_newest_top_k_and_has_no_hidden_cap(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = await AgentSession.CreateAsync(silo.Client, "long-talker");
         for (var batch = 0; batch < 3; batch++)
         {
@@ -98,10 +98,10 @@ public sealed class AgentSessionTests
         Assert.Equal(1500, await session.MessageCountAsync());
     }
 
-    [Fact]
-    public async Task Agent_tracking_is_stored_with_the_session_not_in_process_memory()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Agent_tracking_is_stored_with_the_session_not_in_process_memory(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = await AgentSession.CreateAsync(silo.Client, "handoffs");
         await session.TrackAgentAsync("triage");
         await session.StoreExchangeAsync("refund?", "transferring", agentName: "billing");
@@ -114,10 +114,10 @@ public sealed class AgentSessionTests
         Assert.Equal(["triage", "billing"], (await elsewhere.GetMetadataAsync()).AgentsUsed);
     }
 
-    [Fact]
-    public async Task Clear_empties_this_conversation_only_and_delete_removes_it_from_the_listing()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Clear_empties_this_conversation_only_and_delete_removes_it_from_the_listing(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var mine = await AgentSession.CreateAsync(silo.Client, "clearer");
         var myOther = await AgentSession.CreateAsync(silo.Client, "clearer");
         var theirs = await AgentSession.CreateAsync(silo.Client, "bystander");

@@ -13,10 +13,10 @@ public sealed class InteropTests
 {
     private static string Wire(ResponseItem item) => ModelReaderWriter.Write(item).ToString();
 
-    [Fact]
-    public async Task A_responses_turn_is_stored_in_one_call_and_read_back_as_the_same_response_items()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task A_responses_turn_is_stored_in_one_call_and_read_back_as_the_same_response_items(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = await AgentSession.CreateAsync(silo.Client, "dotnet-agent");
         ResponseItem[] input = [ResponseItem.CreateUserMessageItem("Weather in Paris?")];
         var response = new ResponseResult();
@@ -37,10 +37,10 @@ public sealed class InteropTests
         Assert.IsType<FunctionCallResponseItem>(history[2]);
     }
 
-    [Fact]
-    public async Task Short_messages_stored_by_other_clients_read_back_as_response_message_items()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Short_messages_stored_by_other_clients_read_back_as_response_message_items(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         IConversationSession session = new ItemSession(silo.Client, "mixed", new ItemSessionOptions { UserId = "u" });
         await session.AddItemsAsync([ConversationItems.Message("user", "hi"), ConversationItems.Message("assistant", "hello")]);
 
@@ -52,10 +52,10 @@ public sealed class InteropTests
         Assert.Equal("hello", assistant.Content[0].Text);
     }
 
-    [Fact]
-    public async Task A_chat_turn_with_a_tool_call_round_trips_through_chat_messages()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task A_chat_turn_with_a_tool_call_round_trips_through_chat_messages(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = await AgentSession.CreateAsync(silo.Client, "meai-agent");
         ChatMessage[] input = [new(ChatRole.User, "What is 6 times 7?")];
         var response = new ChatResponse(

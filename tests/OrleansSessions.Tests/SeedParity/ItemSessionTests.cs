@@ -9,10 +9,10 @@ public sealed class ItemSessionTests
 {
     private static JsonElement Item(string role, string content) => ConversationItems.Message(role, content);
 
-    [Fact]
-    public async Task Get_add_pop_and_clear_behave_as_the_session_protocol_says()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Get_add_pop_and_clear_behave_as_the_session_protocol_says(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         IConversationSession session = new ItemSession(silo.Client, "user-123", new ItemSessionOptions { UserId = "u" });
 
         Assert.Empty(await session.GetItemsAsync());
@@ -28,10 +28,10 @@ public sealed class ItemSessionTests
         Assert.Null(await session.PopItemAsync());
     }
 
-    [Fact]
-    public async Task Key_prefixes_keep_tenants_apart()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Key_prefixes_keep_tenants_apart(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var tenantA = new ItemSession(silo.Client, "chat", new ItemSessionOptions { UserId = "a", KeyPrefix = "tenant_a" });
         var tenantB = new ItemSession(silo.Client, "chat", new ItemSessionOptions { UserId = "b", KeyPrefix = "tenant_b" });
 
@@ -44,10 +44,10 @@ public sealed class ItemSessionTests
         Assert.Empty(await tenantB.GetItemsAsync());
     }
 
-    [Fact]
-    public async Task The_ttl_slides_with_every_add_and_optionally_with_reads()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task The_ttl_slides_with_every_add_and_optionally_with_reads(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var writesOnly = new ItemSession(silo.Client, "sliding-w", new ItemSessionOptions { UserId = "u", Ttl = TimeSpan.FromSeconds(2) });
         var readsToo = new ItemSession(silo.Client, "sliding-r",
             new ItemSessionOptions { UserId = "u", Ttl = TimeSpan.FromSeconds(2), RefreshTtlOnRead = true });

@@ -7,10 +7,10 @@ namespace OrleansSessions.Tests.SeedParity;
 /// <summary>Every method of redis-openai-agents' JSONSession, and the gaps it leaves closed.</summary>
 public sealed class JsonSessionTests
 {
-    [Fact]
-    public async Task Messages_carry_agent_and_tokens_and_the_counters_move_with_them()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Messages_carry_agent_and_tokens_and_the_counters_move_with_them(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = new JsonSession(silo.Client, "abc123", "user_1", ttl: TimeSpan.FromMinutes(30));
         await session.CreateAsync();
         await session.AddMessageAsync("user", "Hello", tokens: 5);
@@ -26,10 +26,10 @@ public sealed class JsonSessionTests
         Assert.True(metadata.UpdatedAt >= metadata.CreatedAt);
     }
 
-    [Fact]
-    public async Task Get_messages_filters_by_role_on_the_server_and_counts_the_limit_in_matches()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Get_messages_filters_by_role_on_the_server_and_counts_the_limit_in_matches(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = new JsonSession(silo.Client, "filtered", "user_2");
         await session.CreateAsync();
         for (var i = 0; i < 6; i++) await session.AddMessageAsync(i % 2 == 0 ? "user" : "assistant", $"m{i}");
@@ -43,10 +43,10 @@ public sealed class JsonSessionTests
         Assert.Equal(["m4", "m5"], lastTwo.Select(m => m.GetProperty("content").GetString()));
     }
 
-    [Fact]
-    public async Task Load_track_agent_to_agent_inputs_clear_delete_and_close()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Load_track_agent_to_agent_inputs_clear_delete_and_close(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var created = new JsonSession(silo.Client, "lifecycle", "user_3");
         await created.CreateAsync();
         await created.AddMessageAsync("user", "Hello", agent: "triage", tokens: 2);
@@ -71,10 +71,10 @@ public sealed class JsonSessionTests
         await Assert.ThrowsAsync<SessionsNotFoundException>(() => JsonSession.LoadAsync(silo.Client, "lifecycle"));
     }
 
-    [Fact]
-    public async Task Nested_json_data_is_set_read_and_updated_by_path()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Nested_json_data_is_set_read_and_updated_by_path(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = new JsonSession(silo.Client, "complex-session-1", "user_4", ttl: TimeSpan.FromHours(1));
         await session.CreateAsync();
         await session.SetAsync("user_preferences", new { theme = "dark", language = "en", notifications = new { email = true, push = false } });
@@ -96,11 +96,11 @@ public sealed class JsonSessionTests
         Assert.Equal("path", badPath.Problem?.Field);
     }
 
-    [Fact]
-    public async Task Two_silos_updating_one_value_at_once_lose_nothing()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Two_silos_updating_one_value_at_once_lose_nothing(Transport transport)
     {
-        await using var first = await SiloClient.StartAsync();
-        await using var second = first.SecondSilo();
+        await using var first = await SiloClient.StartAsync(transport);
+        await using var second = await first.SecondSiloAsync();
         var sessions = new[] { new JsonSession(first.Client, "contended", "user_5"), new JsonSession(second.Client, "contended", "user_5") };
         await sessions[0].CreateAsync();
         await sessions[0].SetAsync("counters", new { });

@@ -11,10 +11,10 @@ namespace OrleansSessions.Tests.SeedParity;
 /// pinned in SessionGrainConcurrencyTests, SessionGrainTests, UserGrainTests and AgentSessionTests).</summary>
 public sealed class SeedGapTests
 {
-    [Fact]
-    public async Task Items_written_in_the_same_millisecond_keep_their_order()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Items_written_in_the_same_millisecond_keep_their_order(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = new ItemSession(silo.Client, "same-ms", new ItemSessionOptions { UserId = "u" });
         var items = Enumerable.Range(0, 300).Select(i => ConversationItems.Message("user", $"m{i:D3}")).ToList();
 
@@ -28,7 +28,7 @@ public sealed class SeedGapTests
     [Fact]
     public async Task A_batch_with_one_bad_item_stores_none_of_it()
     {
-        await using var silo = await SiloClient.StartAsync(new() { ["Limits:MaxItemBytes"] = "200" });
+        await using var silo = await SiloClient.StartAsync(settings: new() { ["Limits:MaxItemBytes"] = "200" });
         var http = silo.Silo.CreateClient();
         await http.PostAsJsonAsync("/v1/sessions/half/items", new { items = new[] { new { role = "user", content = "first" } }, userId = "u" });
 
@@ -39,10 +39,10 @@ public sealed class SeedGapTests
         Assert.Equal(["first"], (await silo.Client.GetItemsAsync("half")).Items.Select(i => i.Item.GetProperty("content").GetString()));
     }
 
-    [Fact]
-    public async Task A_limit_window_for_the_model_never_starts_with_an_orphaned_tool_output()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task A_limit_window_for_the_model_never_starts_with_an_orphaned_tool_output(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = new ItemSession(silo.Client, "window", new ItemSessionOptions { UserId = "u" });
         var raw = new ItemSession(silo.Client, "window", new ItemSessionOptions { UserId = "u", SafeWindows = false });
         await session.AddItemsAsync(
@@ -65,10 +65,10 @@ public sealed class SeedGapTests
         Assert.Equal("b", callKept[1].GetProperty("call_id").GetString());
     }
 
-    [Fact]
-    public async Task Chat_completions_tool_messages_are_kept_only_with_their_call()
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task Chat_completions_tool_messages_are_kept_only_with_their_call(Transport transport)
     {
-        await using var silo = await SiloClient.StartAsync();
+        await using var silo = await SiloClient.StartAsync(transport);
         var session = new ItemSession(silo.Client, "chat-window", new ItemSessionOptions { UserId = "u" });
         await session.AddItemsAsync(
         [

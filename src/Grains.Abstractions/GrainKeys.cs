@@ -1,4 +1,4 @@
-namespace OrleansSessions.Grains.Storage;
+namespace OrleansSessions.Abstractions;
 
 /// <summary>
 /// Grain keys that name their key space: "prefix/id" lives under that Redis key prefix (a tenant's), a key without

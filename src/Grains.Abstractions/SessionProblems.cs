@@ -1,0 +1,27 @@
+using Orleans.Runtime;
+
+namespace OrleansSessions.Abstractions;
+
+/// <summary>What a failed session call means to its caller, as an HTTP status with a problem's title, detail, field
+/// and limit: the HTTP API answers with it, and the in-cluster client throws what the HTTP client would have.</summary>
+public sealed record SessionProblem(int Status, string Title, string Detail, string? Field = null, long? Limit = null)
+{
+    public const int Unavailable = 503;
+
+    /// <summary>The problem <paramref name="exception"/> stands for, or null when it is not one a caller can act on.</summary>
+    public static SessionProblem? Of(Exception exception) => exception switch
+    {
+        SessionNotFoundException notFound => new(404, "Not found", notFound.Message, "sessionId"),
+        SessionAlreadyExistsException exists => new(409, "Conflict", exists.Message, "sessionId"),
+        OperationIdConflictException conflict => new(409, "Conflict", conflict.Message, "operationId"),
+        HistoryPreconditionFailedException mismatch => new(409, "Conflict", mismatch.Message, "expectedSuffix"),
+        InvalidSessionRequestException { TooLarge: true } large => new(413, "Too large", large.Message, large.Field, large.Limit),
+        InvalidSessionRequestException invalid => new(400, "Bad request", invalid.Message, invalid.Field, invalid.Limit),
+        SessionBusyException busy => new(Unavailable, "Unavailable", busy.Message),
+        SessionStoreUnavailableException => new(Unavailable, "Unavailable", "The session store is unreachable; retry shortly."),
+        TimeoutException => new(Unavailable, "Unavailable", "The session did not answer within Orleans:CallTimeout; retry shortly."),
+        SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or OrleansLifecycleCanceledException =>
+            new(Unavailable, "Unavailable", "The cluster is moving this session between silos; retry shortly."),
+        _ => null,
+    };
+}
