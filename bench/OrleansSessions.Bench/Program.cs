@@ -45,10 +45,12 @@ if (Argument("--profile-appends") is { } seconds)
     return 0;
 }
 var http = await SiloHttpPath.StartAsync(redisAddress, $"bh{run}", FreePort());
+var cluster = await ClusterClientPath.StartAsync(redisAddress, $"bh{run}");
 var baselineA = new ListPerSessionBaseline(redis, $"ba{run}");
 var baselineB = new WatchMultiBaseline(redis, $"bb{run}");
-IBenchPath[] paths = [grains, http, baselineA, baselineB];
-long Peak(IBenchPath path) => path is SiloHttpPath silo ? silo.SiloPeakMemory : Process.GetCurrentProcess().PeakWorkingSet64;
+IBenchPath[] paths = [grains, http, cluster, baselineA, baselineB];
+// The in-cluster client calls the HTTP path's silo process, so both report that process's peak.
+long Peak(IBenchPath path) => path is SiloHttpPath or ClusterClientPath ? http.SiloPeakMemory : Process.GetCurrentProcess().PeakWorkingSet64;
 
 // Every path first gets one append and one read on each of the 1,000 sessions, so the scenarios measure steady
 // state, not a conversation's first turn (which, for the grains, writes the owner's index first and loads the
@@ -128,6 +130,7 @@ foreach (var (title, sessions, read, each) in new (string, string, Func<IBenchPa
 // (d) listing: a user with 10,000 conversations, first page. Grains and HTTP share one prefix here.
 var lister = await GrainsPath.StartAsync(redis, $"bl{run}", FreePort(), FreePort());
 await using (var listingHttp = await SiloHttpPath.StartAsync(redisAddress, $"bl{run}", FreePort()))
+await using (var listingCluster = await ClusterClientPath.StartAsync(redisAddress, $"bl{run}"))
 {
     var factory = (IGrainFactory)lister.Services.GetService(typeof(IGrainFactory))!;
     var created = 0;
@@ -142,6 +145,7 @@ await using (var listingHttp = await SiloHttpPath.StartAsync(redisAddress, $"bl{
     [
         await Measurement.RunAsync(lister.Name, 8, Scaled(50), (_, _) => lister.ListFirstPageAsync("heavy-user", 50)),
         await Measurement.RunAsync(listingHttp.Name, 8, Scaled(50), (_, _) => listingHttp.ListFirstPageAsync("heavy-user", 50), () => listingHttp.SiloPeakMemory),
+        await Measurement.RunAsync(listingCluster.Name, 8, Scaled(50), (_, _) => listingCluster.ListFirstPageAsync("heavy-user", 50), () => listingHttp.SiloPeakMemory),
     ]);
 }
 await lister.DisposeAsync();

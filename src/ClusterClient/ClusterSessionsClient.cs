@@ -49,8 +49,7 @@ public sealed class ClusterSessionsClient(
                 AfterSeq = rules.Number("afterSeq", query.AfterSeq, 0, long.MaxValue / 2),
                 Role = rules.OptionalName("role", query.Role),
             };
-            var read = await Session(sessionId).ReadAsync(checkedQuery, cancellationToken);
-            return new ItemsPage(read.Items.Select(i => new StoredItem(i.Seq, i.CreatedAt, i.Item)).ToList(), read.LastSeq, read.Version);
+            return ItemsPages.From(await Session(sessionId).ReadAsync(checkedQuery, cancellationToken));
         }, safeToRepeat: true, cancellationToken);
 
     public Task<AppendResult> AppendItemsAsync(string sessionId, AppendItemsCommand request, CancellationToken cancellationToken = default) =>
