@@ -29,8 +29,7 @@ public sealed class PlacementTests(ITestOutputHelper output)
                     await gate.WaitAsync();
                     try
                     {
-                        var response = await silos[i % 3].Http.PostAsJsonAsync($"/v1/sessions/spread-{i}/items", Body($"op-{i}"));
-                        response.EnsureSuccessStatusCode();
+                        await AppendAsync(silos[i % 3], $"spread-{i}", Body($"op-{i}"));
                     }
                     finally
                     {
@@ -45,8 +44,7 @@ public sealed class PlacementTests(ITestOutputHelper output)
             // 30 more, each first called through all three silos at once.
             await Task.WhenAll(Enumerable.Range(0, 30).SelectMany(i => silos.Select(async silo =>
             {
-                var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/raced-{i}/items", Body($"{silo.Name}-{i}"));
-                response.EnsureSuccessStatusCode();
+                await AppendAsync(silo, $"raced-{i}", Body($"{silo.Name}-{i}"));
             })));
             var raced = await ActivationsAsync(silos[1]);
             Assert.Equal(330, raced.Values.Sum());
@@ -55,11 +53,29 @@ public sealed class PlacementTests(ITestOutputHelper output)
                 var page = await silos[i % 3].Http.GetFromJsonAsync<ItemsPage>($"/v1/sessions/raced-{i}/items", Json);
                 Assert.Equal([1L, 2L, 3L], page!.Items.Select(item => item.Seq));
             }
-            output.WriteLine($"30 sessions raced in through 3 silos: {raced.Values.Sum() - 300} activations");
+            output.WriteLine($"30 sessions raced in through 3 silos: {raced.Values.Sum() - 300} activations; {_waits} waits on Retry-After");
         }
         finally
         {
             foreach (var silo in silos) await silo.DisposeAsync();
+        }
+    }
+
+    private int _waits;
+
+    /// <summary>An append as a client makes it: a 503 (a cluster that has just formed may still be settling) is sent
+    /// again to the same silo after its Retry-After, which the operation id makes safe; anything else must succeed.</summary>
+    private async Task AppendAsync(SiloProcess silo, string session, object body)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", body);
+            if (response.IsSuccessStatusCode) return;
+            var problem = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && attempt < 5, $"{silo.Name}: {(int)response.StatusCode} {problem}");
+            output.WriteLine($"{silo.Name} {session}: 503 {problem}");
+            Interlocked.Increment(ref _waits);
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
         }
     }
 
