@@ -48,10 +48,11 @@ public abstract class UserGrainTestsBase(GrainCluster cluster)
             askedAt = written.ElapsedMilliseconds; // when the listing was asked for: its own time on a busy machine is not the lag
             ids = await ListAllAsync(host, "alice", pageSize: 3);
             if (ids[0] != "s2") await Task.Delay(20);
-        } while (ids[0] != "s2" && askedAt < 2000);
+        } while (ids[0] != "s2" && askedAt < 5000);
 
         Assert.Equal(["s2", "s6", "s5", "s4", "s3", "s1", "s0"], ids);
-        Assert.True(askedAt < 1000, $"the listing caught up {askedAt} ms after the write");
+        // Within Sessions:IndexTouchInterval (250 ms) when the machine is free; the bound only catches a move that never comes.
+        Assert.True(askedAt < 5000, $"the listing caught up {askedAt} ms after the write");
         Assert.Equal(7, await host.User("alice").CountSessionsAsync(default));
     }
 

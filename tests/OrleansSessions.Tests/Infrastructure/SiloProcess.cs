@@ -56,6 +56,22 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public static async Task<SiloProcess> StartAsync(string name, string keyPrefix, Dictionary<string, string>? settings = null)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(name, keyPrefix, settings);
+            }
+            catch (InvalidOperationException error) when (attempt < 3 && error.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                // The free port picked for HTTP was taken before the silo bound it (its siblings' Orleans ports are
+                // drawn from the same range): start again on another.
+            }
+        }
+    }
+
+    private static async Task<SiloProcess> StartOnceAsync(string name, string keyPrefix, Dictionary<string, string>? settings)
+    {
         var server = await TestRedisServer.GetAsync();
         var address = new Uri($"http://127.0.0.1:{TestRedisServer.FreePort()}");
         var info = new ProcessStartInfo("dotnet")
