@@ -12,7 +12,7 @@ public sealed class SessionRequests(RequestRules rules)
     public (string SessionId, CreateSessionCommand Command) Create(JsonElement body, string? defaultUserId)
     {
         var userId = rules.Id("userId", JsonFields.OptionalString(body, "userId") ?? defaultUserId);
-        var sessionId = JsonFields.OptionalString(body, "sessionId") is { } id ? rules.Id("sessionId", id) : Guid.NewGuid().ToString("N");
+        var sessionId = rules.OptionalId("sessionId", JsonFields.OptionalString(body, "sessionId")) ?? Guid.NewGuid().ToString("N");
         var title = JsonFields.OptionalString(body, "title") is { } t ? rules.Text("title", t, Limits.MaxTitleLength) : null;
         var ttlSeconds = (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
         var metadata = rules.Metadata("metadata", JsonFields.Optional(body, "metadata"))?.Clone();
@@ -22,9 +22,9 @@ public sealed class SessionRequests(RequestRules rules)
     public AppendItemsCommand Append(JsonElement body)
     {
         var items = Items(body, "items", minimum: 1);
-        var operationId = JsonFields.OptionalString(body, "operationId") is { } op ? rules.Id("operationId", op) : null;
-        var agent = JsonFields.OptionalString(body, "agent") is { } a ? rules.Text("agent", a, Limits.MaxNameLength) : null;
-        var userId = JsonFields.OptionalString(body, "userId") is { } u ? rules.Id("userId", u) : null;
+        var operationId = rules.OptionalId("operationId", JsonFields.OptionalString(body, "operationId"));
+        var agent = rules.OptionalName("agent", JsonFields.OptionalString(body, "agent"));
+        var userId = rules.OptionalId("userId", JsonFields.OptionalString(body, "userId"));
         var tokens = JsonFields.OptionalWholeNumber(body, "tokens", 0, RequestRules.MaxTokens);
         var ttlSeconds = (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds);
         return new AppendItemsCommand(items, operationId, agent, userId, tokens, ttlSeconds);
@@ -59,7 +59,7 @@ public sealed class SessionRequests(RequestRules rules)
     /// <summary>The body of <c>PUT /v1/sessions/{sessionId}/items</c>: <c>{items, operationId?}</c>, the whole new history.</summary>
     public HistoryChangeCommand ReplaceItems(JsonElement body) =>
         new(Items(body, "items", minimum: 0),
-            JsonFields.OptionalString(body, "operationId") is { } op ? rules.Id("operationId", op) : null,
+            rules.OptionalId("operationId", JsonFields.OptionalString(body, "operationId")),
             ReplaceAll: true);
 
     private List<JsonElement> Items(JsonElement body, string name, int minimum)
