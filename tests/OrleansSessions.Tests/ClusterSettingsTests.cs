@@ -36,10 +36,16 @@ public sealed class ClusterSettingsTests
     }
 
     [Fact]
-    public void Port_zero_takes_a_free_port_and_a_host_name_is_resolved()
+    public void Port_zero_takes_a_free_port_below_the_ephemeral_range_and_a_host_name_is_resolved()
     {
         var settings = Read(new() { ["Orleans:SiloPort"] = "0", ["Orleans:GatewayPort"] = "0", ["Orleans:AdvertisedAddress"] = "localhost" });
-        Assert.InRange(settings.SiloPort, 1, 65535);
+        var firstEphemeral = OperatingSystem.IsLinux() ? int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split('\t')[0]) : 49_152;
+        foreach (var port in new[] { settings.SiloPort, settings.GatewayPort })
+        {
+            Assert.InRange(port, 10_000, firstEphemeral - 1); // no outgoing connection takes it before the silo binds it
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start(); // nothing listens there
+        }
         Assert.NotEqual(settings.SiloPort, settings.GatewayPort);
         Assert.True(System.Net.IPAddress.IsLoopback(settings.AdvertisedIp()!));
     }

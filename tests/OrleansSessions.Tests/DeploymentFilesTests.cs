@@ -91,7 +91,7 @@ public sealed class DeploymentFilesTests
         using var server = new LoopbackHttpResponder();
         Assert.Equal(0, await HealthProbe.RunAsync(server.Url(200)));
         Assert.Equal(1, await HealthProbe.RunAsync(server.Url(503)));
-        Assert.Equal(1, await HealthProbe.RunAsync($"http://127.0.0.1:{TestRedisServer.FreePort()}/health/ready")); // nothing listens
+        Assert.Equal(1, await HealthProbe.RunAsync($"http://127.0.0.1:{FreeTcpPort.Pick()}/health/ready")); // nothing listens
     }
 
     [Fact]

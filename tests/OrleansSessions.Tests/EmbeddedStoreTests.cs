@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
@@ -53,7 +54,7 @@ public sealed class EmbeddedStoreTests
     public async Task Dotnet_run_starts_a_development_silo_that_logs_nothing_but_what_a_developer_must_know()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "os-embedded-" + Guid.NewGuid().ToString("N"));
-        var port = TestRedisServer.FreePort();
+        var port = FreeTcpPort.Pick();
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "run", "--project", Path.Combine(RepositoryFiles.Root, "src", "Silo"), "--no-build", "-c", configuration, "--",

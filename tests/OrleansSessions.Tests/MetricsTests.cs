@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using System.Text;
+using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -56,7 +57,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
     [Fact]
     public async Task With_an_otlp_endpoint_that_is_down_the_silo_serves_as_ever()
     {
-        await using var silo = await SiloFactory.OnTestServerAsync(new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{TestRedisServer.FreePort()}" });
+        await using var silo = await SiloFactory.OnTestServerAsync(new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{FreeTcpPort.Pick()}" });
         var tenant = silo.CreateClient();
         var body = new StringContent("""{"items":[{"role":"user","content":"traced"}],"userId":"u"}""", Encoding.UTF8, "application/json");
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
+using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -31,7 +32,7 @@ public sealed class RedisCrashTests(ITestOutputHelper output)
     public async Task Kill_9_of_a_redis_with_its_append_only_file_loses_nothing_and_every_silo_serves_within_five_seconds()
     {
         var dataDirectory = Directory.CreateTempSubdirectory("aof-").FullName;
-        var port = TestRedisServer.FreePort();
+        var port = FreeTcpPort.Pick();
         string[] durable = ["--appendonly", "yes", "--appendfsync", "always", "--dir", dataDirectory];
         var (address, redis) = await TestRedisServer.StartDedicatedRedisAsync(port, durable);
         var silos = await StartSilosAsync(address);
@@ -171,7 +172,7 @@ public sealed class RedisCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task When_redis_returns_empty_every_silo_stops_with_exit_code_1_and_says_why()
     {
-        var port = TestRedisServer.FreePort();
+        var port = FreeTcpPort.Pick();
         var (address, redis) = await TestRedisServer.StartDedicatedRedisAsync(port); // no persistence
         var silos = await StartSilosAsync(address);
         try

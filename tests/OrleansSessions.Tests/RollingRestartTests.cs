@@ -33,6 +33,10 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         var retired = new List<SiloProcess>(); // disposed at the end: a client may still hold one the balancer just dropped
         var acked = new ConcurrentDictionary<string, (string Session, AppendResult Ack)>();
         var failures = new ConcurrentBag<string>();
+        var clock = Stopwatch.StartNew();
+        var terminatedAt = new ConcurrentDictionary<string, TimeSpan>();
+        string SinceTerminated(SiloProcess silo) =>
+            terminatedAt.TryGetValue(silo.Name, out var at) ? $" ({(clock.Elapsed - at).TotalMilliseconds:F0} ms after its SIGTERM)" : "";
         int retriedAfter = 0, movedOn = 0;
         using var stop = new CancellationTokenSource();
         try
@@ -80,7 +84,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                                 acked[operationId] = (session, (await response.Content.ReadFromJsonAsync<AppendResult>(Json))!);
                                 break;
                             }
-                            failures.Add($"{silo.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                            failures.Add($"{silo.Name}{SinceTerminated(silo)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                             if (response.Headers.RetryAfter?.Delta is not { } wait) break;
                             Interlocked.Increment(ref retriedAfter);
                             await Task.Delay(wait);
@@ -94,7 +98,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                         }
                         catch (Exception error) when (error is HttpRequestException or IOException)
                         {
-                            failures.Add($"{silo.Name}: {error.GetType().Name}: {error.Message}");
+                            failures.Add($"{silo.Name}{SinceTerminated(silo)}: {Describe(error)}");
                             break;
                         }
                     }
@@ -107,6 +111,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
             {
                 var leaving = silos[i];
                 var started = Stopwatch.StartNew();
+                terminatedAt[leaving.Name] = clock.Elapsed;
                 leaving.Terminate();
                 await leaving.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
                 var exited = started.Elapsed;
@@ -140,5 +145,13 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
             await stop.CancelAsync();
             foreach (var silo in silos.Concat(retired)) await silo.DisposeAsync();
         }
+    }
+
+    private static string Describe(Exception error) =>
+        string.Join(" <- ", Chain(error).Select(e => e is SocketException socket ? $"SocketException {socket.SocketErrorCode}" : $"{e.GetType().Name}: {e.Message}"));
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException) yield return e;
     }
 }

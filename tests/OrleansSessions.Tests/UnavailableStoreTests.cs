@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
@@ -11,7 +12,7 @@ public sealed class UnavailableStoreTests
     [Fact]
     public async Task A_redis_that_goes_away_yields_503_with_retry_after_and_not_ready()
     {
-        var port = TestRedisServer.FreePort();
+        var port = FreeTcpPort.Pick();
         // Persistent, as production Redis must be: the cluster's membership lives there too.
         string[] durable = ["--appendonly", "yes", "--dir", Directory.CreateTempSubdirectory("aof-").FullName];
         var (address, redis) = await TestRedisServer.StartDedicatedRedisAsync(port, durable);
@@ -56,7 +57,7 @@ public sealed class UnavailableStoreTests
     {
         await using var silo = new SiloFactory(new()
         {
-            ["Redis:ConnectionString"] = $"127.0.0.1:{TestRedisServer.FreePort()}",
+            ["Redis:ConnectionString"] = $"127.0.0.1:{FreeTcpPort.Pick()}",
             ["Redis:ConnectTimeoutMs"] = "200",
             ["Sessions:CommandTimeout"] = "00:00:00.500",
         });

@@ -81,8 +81,11 @@ public sealed class ClusterSettings
             errors.Add($"Orleans:AdvertisedAddress: '{host}' is neither an IP address nor a host name that resolves.");
         }
         if (errors.Count > 0) throw new OptionsValidationException(Section, typeof(ClusterSettings), errors);
-        if (settings.SiloPort == 0) settings.SiloPort = FreePort();
-        if (settings.GatewayPort == 0) settings.GatewayPort = FreePort();
+        if (settings.SiloPort == 0) settings.SiloPort = FreeTcpPort.Pick();
+        if (settings.GatewayPort == 0)
+        {
+            do settings.GatewayPort = FreeTcpPort.Pick(); while (settings.GatewayPort == settings.SiloPort);
+        }
         return settings;
     }
 
@@ -120,12 +123,5 @@ public sealed class ClusterSettings
         {
             return null;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

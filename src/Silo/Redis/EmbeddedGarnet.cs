@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using OrleansSessions.Silo.Cluster;
 
 namespace OrleansSessions.Silo.Redis;
 
@@ -36,7 +37,7 @@ public sealed class EmbeddedGarnet : IAsyncDisposable
                 + "application; run from the repository, or set Redis:ConnectionString or REDIS_URL.");
         await RunToCompletionAsync(toolRoot, ["tool", "restore"], cancellationToken);
 
-        var port = FreeLoopbackPort();
+        var port = FreeTcpPort.Pick();
         List<string> arguments = ["tool", "run", "garnet-server", "--", "--port", port.ToString(), "--bind", "127.0.0.1",
             "--lua", "--lua-transaction-mode", "--device-type", "RandomAccess", "-q"];
         if (dataDirectory is not null)
@@ -121,13 +122,6 @@ public sealed class EmbeddedGarnet : IAsyncDisposable
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         return info;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansSessions.Silo.Cluster;
 
 namespace OrleansSessions.Tests.Infrastructure;
 
@@ -6,7 +7,7 @@ namespace OrleansSessions.Tests.Infrastructure;
 public sealed class LoopbackHttpResponder : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly int _port = TestRedisServer.FreePort();
+    private readonly int _port = FreeTcpPort.Pick();
 
     public LoopbackHttpResponder()
     {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using OrleansSessions.Silo.Cluster;
 
 namespace OrleansSessions.Tests.Infrastructure;
 
@@ -73,7 +74,7 @@ public sealed class SiloProcess : IAsyncDisposable
     private static async Task<SiloProcess> StartOnceAsync(string name, string keyPrefix, Dictionary<string, string>? settings)
     {
         var server = await TestRedisServer.GetAsync();
-        var address = new Uri($"http://127.0.0.1:{TestRedisServer.FreePort()}");
+        var address = new Uri($"http://127.0.0.1:{FreeTcpPort.Pick()}");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

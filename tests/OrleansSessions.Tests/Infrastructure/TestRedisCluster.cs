@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using OrleansSessions.Silo.Cluster;
 
 namespace OrleansSessions.Tests.Infrastructure;
 
@@ -69,24 +70,10 @@ public sealed class TestRedisCluster
         var random = new Random();
         while (ports.Count < count)
         {
-            var port = random.Next(20_000, 40_000);
-            if (!ports.Contains(port) && IsFree(port) && IsFree(port + 10_000)) ports.Add(port);
+            var port = random.Next(10_000, 22_000); // with its bus port, below the ephemeral range (see FreeTcpPort)
+            if (!ports.Contains(port) && FreeTcpPort.IsFree(port) && FreeTcpPort.IsFree(port + 10_000)) ports.Add(port);
         }
         return [.. ports];
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private static async Task WaitForPortAsync(int port)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Silo.Redis;
 
 namespace OrleansSessions.Tests.Infrastructure;
@@ -52,7 +53,7 @@ public sealed class TestRedisServer
 
     private static async Task<(string ConnectionString, Process Process)> StartRedisAsync(string redisServer, int? fixedPort = null, string[]? arguments = null)
     {
-        var port = fixedPort ?? FreePort();
+        var port = fixedPort ?? FreeTcpPort.Pick();
         var info = new ProcessStartInfo(redisServer)
         {
             RedirectStandardOutput = true,
@@ -90,11 +91,4 @@ public sealed class TestRedisServer
     private static string? FindOnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
