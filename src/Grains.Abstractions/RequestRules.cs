@@ -42,9 +42,7 @@ public sealed class RequestRules(IOptions<ApiLimits> options)
     public string? OptionalName(string field, string? value) => value is null ? null : Text(field, value, Limits.MaxNameLength);
 
     public long? Number(string field, long? value, long min, long max) =>
-        value is { } number && (number < min || number > max)
-            ? throw Refuse(field, $"{field} must be a whole number from {min} to {max}.", max)
-            : value;
+        value is { } number && (number < min || number > max) ? throw NotWholeNumber(field, min, max) : value;
 
     public int? TtlSeconds(string field, int? value) => (int?)Number(field, value, 1, Limits.MaxTtlSeconds);
 
@@ -55,15 +53,13 @@ public sealed class RequestRules(IOptions<ApiLimits> options)
         _ => throw Refuse(field, $"{field} must be true or false."),
     };
 
-    public long? OptionalNumber(string field, string? value, long min, long max)
-    {
-        if (value is null) return null;
-        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
-        {
-            throw Refuse(field, $"{field} must be a whole number from {min} to {max}.", max);
-        }
-        return number;
-    }
+    public long? OptionalNumber(string field, string? value, long min, long max) =>
+        value is null ? null
+        : long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? Number(field, number, min, max)
+        : throw NotWholeNumber(field, min, max);
+
+    private static InvalidSessionRequestException NotWholeNumber(string field, long min, long max) =>
+        Refuse(field, $"{field} must be a whole number from {min} to {max}.", max);
 
     /// <summary>A JSON value stored as data: at most MaxItemBytes.</summary>
     public JsonElement DataValue(string field, JsonElement value)
