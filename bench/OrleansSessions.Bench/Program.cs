@@ -5,12 +5,13 @@ using OrleansSessions.Bench;
 using OrleansSessions.Bench.Paths;
 using StackExchange.Redis;
 
-// dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--scale 1.0] [--script-cost]
+// dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--seconds 3] [--scale 1.0] [--script-cost]
 // Without --redis it starts a redis-server from PATH on a free loopback port and stops it at the end.
 var redisArgument = Argument("--redis");
 var outFile = Argument("--out");
 var scale = double.Parse(Argument("--scale") ?? "1", CultureInfo.InvariantCulture);
 int Scaled(int n) => Math.Max(1, (int)(n * scale));
+var measured = TimeSpan.FromSeconds(double.Parse(Argument("--seconds") ?? "3", CultureInfo.InvariantCulture)); // each path in each scenario
 
 using var ownRedis = redisArgument is null ? BenchRedis.Start() : null;
 var redisAddress = redisArgument ?? ownRedis!.Address;
@@ -71,13 +72,14 @@ foreach (var path in paths)
 var turnResults = new List<Measurement>();
 foreach (var path in paths)
 {
-    turnResults.Add(await Measurement.RunAsync(path.Name, 64, Scaled(30), async (worker, i) =>
+    Func<int, int, Task> Turn(string sessions) => async (worker, i) =>
     {
         var random = new Random(worker * 100_000 + i);
-        var session = $"turn-{random.Next(1000)}";
+        var session = $"{sessions}-{random.Next(1000)}";
         await path.ReadAllAsync(session).ContinueWith(_ => 0);
         await path.AppendAsync("turn-user", session, Workload.Turn(random, random.Next(2, 5)));
-    }, () => Peak(path)));
+    };
+    turnResults.Add(await Measurement.RunAsync(path.Name, 64, Scaled(300), Turn("turn"), () => Peak(path), warmUp: Turn("turn-warm-up")));
 }
 report.Scenario("(a) Agent turn loop", "64 virtual agents over 1,000 sessions; each turn reads the history, then appends 2–4 items.", turnResults);
 
@@ -85,7 +87,7 @@ report.Scenario("(a) Agent turn loop", "64 virtual agents over 1,000 sessions; e
 var appendResults = new List<Measurement>();
 foreach (var path in paths)
 {
-    appendResults.Add(await Measurement.RunAsync(path.Name, 64, Scaled(50), (worker, i) =>
+    appendResults.Add(await Measurement.RunForAsync(path.Name, 64, measured, (worker, i) =>
     {
         var random = new Random(worker * 100_000 + i);
         return path.AppendAsync("append-user", $"append-{random.Next(1000)}", Workload.Turn(random, random.Next(2, 5)));
@@ -97,7 +99,7 @@ report.Scenario("Appends, 64 writers over 1,000 sessions", "Each operation appen
 var hotResults = new List<Measurement>();
 foreach (var path in paths)
 {
-    hotResults.Add(await Measurement.RunAsync(path.Name, 64, Scaled(40), (worker, i) =>
+    hotResults.Add(await Measurement.RunForAsync(path.Name, 64, measured, (worker, i) =>
         path.AppendAsync("hot-user", "hot", Workload.Turn(new Random(worker * 1000 + i), 2)), () => Peak(path)));
 }
 report.Scenario("(b) Hot session", "64 writers appending 2 items each to one session.", hotResults);
@@ -111,18 +113,18 @@ foreach (var path in paths)
     for (var s = 0; s < 4; s++) await path.ReadAllAsync($"long200-{s}");   // warm
     for (var s = 0; s < 2; s++) await path.ReadAllAsync($"long5000-{s}");
 }
-foreach (var (title, sessions, read, each) in new (string, string, Func<IBenchPath, string, Task<int>>, int)[]
+foreach (var (title, sessions, read) in new (string, string, Func<IBenchPath, string, Task<int>>)[]
 {
-    ("(c1) Full-history reads, 200 items", "long200-", (p, s) => p.ReadAllAsync(s), 100),
-    ("(c2) Full-history reads, 5,000 items", "long5000-", (p, s) => p.ReadAllAsync(s), 6),
-    ("(c3) Newest 50 of 5,000 items", "long5000-", (p, s) => p.ReadNewestAsync(s, 50), 100),
+    ("(c1) Full-history reads, 200 items", "long200-", (p, s) => p.ReadAllAsync(s)),
+    ("(c2) Full-history reads, 5,000 items", "long5000-", (p, s) => p.ReadAllAsync(s)),
+    ("(c3) Newest 50 of 5,000 items", "long5000-", (p, s) => p.ReadNewestAsync(s, 50)),
 })
 {
     var results = new List<Measurement>();
     var count = sessions == "long200-" ? 4 : 2;
     foreach (var path in paths)
     {
-        results.Add(await Measurement.RunAsync(path.Name, 8, Scaled(each), (worker, i) => read(path, $"{sessions}{(worker + i) % count}"), () => Peak(path)));
+        results.Add(await Measurement.RunForAsync(path.Name, 8, measured, (worker, i) => read(path, $"{sessions}{(worker + i) % count}"), () => Peak(path)));
     }
     report.Scenario(title, "8 readers; every read returns the items parsed (the caches are warm).", results);
 }
@@ -143,24 +145,25 @@ await using (var listingCluster = await ClusterClientPath.StartAsync(redisAddres
     })));
     report.Scenario($"(d) Listing, a user with {Scaled(10_000):N0} conversations", "8 readers, first page of 50, most recently active first.",
     [
-        await Measurement.RunAsync(lister.Name, 8, Scaled(50), (_, _) => lister.ListFirstPageAsync("heavy-user", 50)),
-        await Measurement.RunAsync(listingHttp.Name, 8, Scaled(50), (_, _) => listingHttp.ListFirstPageAsync("heavy-user", 50), () => listingHttp.SiloPeakMemory),
-        await Measurement.RunAsync(listingCluster.Name, 8, Scaled(50), (_, _) => listingCluster.ListFirstPageAsync("heavy-user", 50), () => listingHttp.SiloPeakMemory),
+        await Measurement.RunForAsync(lister.Name, 8, measured, (_, _) => lister.ListFirstPageAsync("heavy-user", 50)),
+        await Measurement.RunForAsync(listingHttp.Name, 8, measured, (_, _) => listingHttp.ListFirstPageAsync("heavy-user", 50), () => listingHttp.SiloPeakMemory),
+        await Measurement.RunForAsync(listingCluster.Name, 8, measured, (_, _) => listingCluster.ListFirstPageAsync("heavy-user", 50), () => listingHttp.SiloPeakMemory),
     ]);
 }
 await lister.DisposeAsync();
 
 // Append cost against history length, and newest-N cost against N (grains in-silo).
 var single = Workload.Turn(new Random(7), 1);
-var small = await Measurement.RunAsync("history 10", 1, Scaled(300), (_, _) => grains.AppendAsync("flat-user", "flat", single));
+Task WarmUpAppends(int worker, int i) => grains.AppendAsync("flat-user", "flat-warm-up", single);
+var small = await Measurement.RunAsync("history 10", 1, Scaled(300), (_, _) => grains.AppendAsync("flat-user", "flat", single), warmUp: WarmUpAppends);
 for (var filled = 0; filled < Scaled(100_000); filled += 1000)
 {
     await grains.AppendAsync("flat-user", "flat", Enumerable.Repeat(single[0], 1000).ToList());
 }
-var large = await Measurement.RunAsync($"history {Scaled(100_000):N0}", 1, Scaled(300), (_, _) => grains.AppendAsync("flat-user", "flat", single));
+var large = await Measurement.RunAsync($"history {Scaled(100_000):N0}", 1, Scaled(300), (_, _) => grains.AppendAsync("flat-user", "flat", single), warmUp: WarmUpAppends);
 await grains.ReadNewestAsync("flat", 10);
-var newest10 = await Measurement.RunAsync("newest 10", 1, Scaled(300), (_, _) => grains.ReadNewestAsync("flat", 10));
-var newest1000 = await Measurement.RunAsync("newest 1,000", 1, Scaled(100), (_, _) => grains.ReadNewestAsync("flat", 1000));
+var newest10 = await Measurement.RunForAsync("newest 10", 1, measured, (_, _) => grains.ReadNewestAsync("flat", 10));
+var newest1000 = await Measurement.RunForAsync("newest 1,000", 1, measured, (_, _) => grains.ReadNewestAsync("flat", 1000));
 report.Scenario("Append cost against history length (grains, one writer)", "One item per append, at 10 items of history and after filling the session.", [small, large]);
 report.Scenario("Newest-N reads (grains, warm)", "The newest 10 and the newest 1,000 of the same long session.", [newest10, newest1000]);
 

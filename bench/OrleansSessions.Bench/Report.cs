@@ -16,7 +16,7 @@ public sealed class Report
         foreach (var r in results)
         {
             _text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Path} | {r.Operations} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.AllocatedBytesPerOp} | {r.PeakMemoryBytes / 1048576.0:F0} |"));
+                $"| {r.Path} | {r.Operations} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {(r.AllocatedBytesPerOp < 0 ? "n/a" : r.AllocatedBytesPerOp)} | {r.PeakMemoryBytes / 1048576.0:F0} |"));
         }
         _text.AppendLine();
         if (results.Count > 1)
