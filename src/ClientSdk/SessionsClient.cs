@@ -2,14 +2,19 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
+using Polly;
 
 namespace OrleansSessions.ClientSdk;
 
 /// <summary>Typed client for the silo's HTTP API v1. Errors arrive as <see cref="SessionsApiException"/> subtypes.
 /// Beyond <see cref="ISessionsClient"/> it streams live events and mints user tokens, which are HTTP's alone.</summary>
-public sealed class SessionsClient(HttpClient http) : ISessionsClient
+/// <param name="retries">How often a request that is safe to repeat (a read, or a write with an operation id) is sent
+/// again after a 429, a 503 or a failed connection (<see cref="SafeRepeats"/>); 0 sends every request once.</param>
+public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessionsClient
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new VerbatimJsonElementConverter() } };
+
+    private readonly ResiliencePipeline<HttpResponseMessage> _repeats = SafeRepeats.Pipeline(retries);
 
     public Task<SessionInfo> CreateSessionAsync(CreateSessionRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<SessionInfo>(HttpMethod.Post, "v1/sessions", request, cancellationToken);
@@ -36,16 +41,16 @@ public sealed class SessionsClient(HttpClient http) : ISessionsClient
 
     /// <summary>Appends a batch; creates the session for <see cref="AppendItemsCommand.UserId"/> if it is missing.</summary>
     public Task<AppendResult> AppendItemsAsync(string sessionId, AppendItemsCommand request, CancellationToken cancellationToken = default) =>
-        SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/items", request, cancellationToken);
+        SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/items", request, cancellationToken, repeatable: request.OperationId is not null);
 
     /// <summary>The Agents SDK's history transaction: appends, or replaces the newest items if they still equal the
     /// expected suffix (else <see cref="SessionsConflictException"/> naming <c>expectedSuffix</c>), once per operation id.</summary>
     public Task<AppendResult> ApplyHistoryTransactionAsync(string sessionId, HistoryTransactionRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/history/transactions", request, cancellationToken);
+        SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/history/transactions", request, cancellationToken, repeatable: true);
 
     /// <summary>Replaces the whole history in one step (compaction); with an operation id, once.</summary>
     public Task<AppendResult> ReplaceItemsAsync(string sessionId, ReplaceItemsRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<AppendResult>(HttpMethod.Put, Session(sessionId) + "/items", request, cancellationToken);
+        SendAsync<AppendResult>(HttpMethod.Put, Session(sessionId) + "/items", request, cancellationToken, repeatable: request.OperationId is not null);
 
     /// <summary>Removes and returns the newest item, or null when the session has none.</summary>
     public Task<StoredItem?> PopItemAsync(string sessionId, CancellationToken cancellationToken = default) =>
@@ -125,11 +130,16 @@ public sealed class SessionsClient(HttpClient http) : ISessionsClient
         return present.Count == 0 ? "" : "?" + string.Join('&', present);
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    /// <param name="repeatable">A write that carries an operation id (reads are repeatable anyway).</param>
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, bool repeatable = false)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        using var response = await http.SendAsync(request, cancellationToken);
+        var pipeline = repeatable || method == HttpMethod.Get ? _repeats : ResiliencePipeline<HttpResponseMessage>.Empty;
+        using var response = await pipeline.ExecuteAsync(async token =>
+        {
+            using var request = new HttpRequestMessage(method, path); // a request is sent once; a repeat is a new one
+            if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+            return await http.SendAsync(request, token);
+        }, cancellationToken);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0) return default!;
         return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;

@@ -5,7 +5,8 @@ namespace OrleansSessions.ClientSdk;
 public static class SessionsClientServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="SessionsClient"/> as a typed client of <see cref="IHttpClientFactory"/>, also as
-    /// <see cref="ISessionsClient"/>; the returned builder adds handlers (auth, retries) as usual.</summary>
+    /// <see cref="ISessionsClient"/>; the returned builder adds handlers (auth, say) as usual. The client repeats the
+    /// requests that are safe to repeat itself; a handler that repeats every POST would store an append twice.</summary>
     public static IHttpClientBuilder AddSessionsClient(this IServiceCollection services, Uri siloAddress)
     {
         services.AddTransient<ISessionsClient>(provider => provider.GetRequiredService<SessionsClient>());

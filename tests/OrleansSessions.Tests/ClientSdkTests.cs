@@ -32,6 +32,52 @@ public sealed class ClientSdkTests
         await Assert.ThrowsAsync<SessionsAccessDeniedException>(() => alice.CreateUserTokenAsync("alice")); // tenant keys only
     }
 
+    [Fact]
+    public async Task Reads_and_writes_with_an_operation_id_are_sent_again_after_a_429_as_retry_after_says_other_writes_once()
+    {
+        await using var silo = await SiloClient.StartAsync(settings: new() { ["RateLimit:UserRequestsPerSecond"] = "1", ["RateLimit:UserBurst"] = "2" });
+        await silo.Client.CreateSessionAsync(new CreateSessionRequest("jo", "jo-1"));
+        var token = (await silo.Http.CreateUserTokenAsync("jo")).Token;
+        SessionsClient AsJo(int retries)
+        {
+            var http = silo.Silo.CreateAnonymousClient();
+            http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            return new SessionsClient(http, retries);
+        }
+        var patient = AsJo(retries: 3);
+        var impatient = AsJo(retries: 0);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 4; i++) Assert.Empty((await patient.GetItemsAsync("jo-1")).Items); // a burst of 2, then 1 a second
+        Assert.True(started.Elapsed >= TimeSpan.FromSeconds(0.9), $"waited for the bucket to refill ({started.ElapsedMilliseconds} ms)");
+        await patient.AppendItemsAsync("jo-1", new AppendItemsCommand([Items.Message("once")], OperationId: "jo-op"));
+        Assert.Equal(["once"], (await silo.Client.GetItemsAsync("jo-1")).Items.Select(i => i.Item.GetProperty("content").GetString()));
+
+        // With the bucket empty (the client that sends once got its 429), a write without an operation id is refused
+        // and not sent again: its caller gets the 429. (A token that came back in between lets it through; then again.)
+        var stored = 1;
+        SessionsRateLimitedException? refused = null;
+        for (var attempt = 0; attempt < 5 && refused is null; attempt++)
+        {
+            var emptied = await Assert.ThrowsAsync<SessionsRateLimitedException>(async () =>
+            {
+                for (var i = 0; i < 4; i++) await impatient.GetItemsAsync("jo-1");
+            });
+            Assert.True(emptied.RetryAfter >= TimeSpan.FromSeconds(1), $"Retry-After {emptied.RetryAfter}");
+            try
+            {
+                await patient.AppendItemsAsync("jo-1", new AppendItemsCommand([Items.Message($"no operation id {attempt}")]));
+                stored++;
+            }
+            catch (SessionsRateLimitedException error)
+            {
+                refused = error;
+            }
+        }
+        Assert.NotNull(refused);
+        Assert.Equal(stored, (await silo.Client.GetItemsAsync("jo-1")).Items.Count);
+    }
+
     [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
     public async Task The_client_creates_appends_reads_pops_clears_lists_and_deletes(Transport transport)
     {
