@@ -3,6 +3,7 @@ using System.Globalization;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Bench;
 using OrleansSessions.Bench.Paths;
+using OrleansSessions.Silo.Cluster;
 using StackExchange.Redis;
 
 // dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--seconds 3] [--scale 1.0] [--script-cost]
@@ -26,7 +27,7 @@ if (args.Contains("--script-cost"))
     Console.WriteLine(await ScriptCost.MeasureAsync(redis, $"bs{run}", Scaled(5000)));
     return 0;
 }
-var grains = await GrainsPath.StartAsync(redis, $"bg{run}", FreePort(), FreePort());
+var grains = await GrainsPath.StartAsync(redis, $"bg{run}", FreeTcpPort.Pick(), FreeTcpPort.Pick());
 if (Argument("--profile-appends") is { } seconds)
 {
     // Only in-silo appends (64 writers over 1,000 sessions) for a while: something to attach a profiler to.
@@ -45,7 +46,7 @@ if (Argument("--profile-appends") is { } seconds)
     await grains.DisposeAsync();
     return 0;
 }
-var http = await SiloHttpPath.StartAsync(redisAddress, $"bh{run}", FreePort());
+var http = await SiloHttpPath.StartAsync(redisAddress, $"bh{run}", FreeTcpPort.Pick());
 var cluster = await ClusterClientPath.StartAsync(redisAddress, $"bh{run}");
 var baselineA = new ListPerSessionBaseline(redis, $"ba{run}");
 var baselineB = new WatchMultiBaseline(redis, $"bb{run}");
@@ -130,8 +131,8 @@ foreach (var (title, sessions, read) in new (string, string, Func<IBenchPath, st
 }
 
 // (d) listing: a user with 10,000 conversations, first page. Grains and HTTP share one prefix here.
-var lister = await GrainsPath.StartAsync(redis, $"bl{run}", FreePort(), FreePort());
-await using (var listingHttp = await SiloHttpPath.StartAsync(redisAddress, $"bl{run}", FreePort()))
+var lister = await GrainsPath.StartAsync(redis, $"bl{run}", FreeTcpPort.Pick(), FreeTcpPort.Pick());
+await using (var listingHttp = await SiloHttpPath.StartAsync(redisAddress, $"bl{run}", FreeTcpPort.Pick()))
 await using (var listingCluster = await ClusterClientPath.StartAsync(redisAddress, $"bl{run}"))
 {
     var factory = (IGrainFactory)lister.Services.GetService(typeof(IGrainFactory))!;
@@ -193,10 +194,3 @@ async Task Fill(IBenchPath path, string session, int items)
 }
 
 string? Argument(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-
-static int FreePort()
-{
-    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-}
