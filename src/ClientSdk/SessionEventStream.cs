@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -27,7 +28,7 @@ internal static class SessionEventStream
             {
                 response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
-            catch (HttpRequestException)
+            catch (Exception dropped) when (dropped is HttpRequestException or SocketException)
             {
                 await Task.Delay(reconnectDelay, cancellationToken);
                 continue;

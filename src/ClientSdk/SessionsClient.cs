@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
 using Polly;
@@ -138,7 +139,14 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
         {
             using var request = new HttpRequestMessage(method, path); // a request is sent once; a repeat is a new one
             if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-            return await http.SendAsync(request, token);
+            try
+            {
+                return await http.SendAsync(request, token);
+            }
+            catch (SocketException dropped)
+            {
+                throw DroppedConnectionHandler.AsRequestFailure(dropped, request);
+            }
         }, cancellationToken);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0) return default!;

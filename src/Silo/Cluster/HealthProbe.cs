@@ -11,7 +11,7 @@ public static class HealthProbe
         {
             return (await http.GetAsync(url)).IsSuccessStatusCode ? 0 : 1;
         }
-        catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+        catch (Exception error) when (error is HttpRequestException or System.Net.Sockets.SocketException or TaskCanceledException)
         {
             return 1;
         }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using OrleansSessions.ClientSdk;
 using OrleansSessions.Silo.Cluster;
 
 namespace OrleansSessions.Tests.Infrastructure;
@@ -19,7 +20,7 @@ public sealed class SiloProcess : IAsyncDisposable
         _process = process;
         Name = name;
         Address = address;
-        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient(new DroppedConnectionHandler()) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Add("X-Api-Key", TestAuth.TenantKey);
         process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
