@@ -175,6 +175,33 @@ public sealed class BadInputTests(SeededSilo seeded) : IClassFixture<SeededSilo>
         Assert.Equal(before, await seeded.DigestAsync());
     }
 
+    [Fact]
+    public async Task A_body_of_unknown_length_is_read_whole_up_to_the_limit_and_refused_past_it()
+    {
+        var http = seeded.Silo.CreateClient();
+        static async Task<HttpContent> OfUnknownLengthAsync(int items)
+        {
+            var json = "{\"userId\":\"unsized-user\",\"items\":[" + string.Join(',', Enumerable.Range(0, items).Select(i => $$"""{"n":{{i}},"pad":"{{new string('p', 950)}}"}""")) + "]}";
+            var pipe = new System.IO.Pipelines.Pipe();
+            await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(json));
+            await pipe.Writer.CompleteAsync();
+            var content = new StreamContent(pipe.Reader.AsStream()); // not seekable: sent without a Content-Length
+            content.Headers.ContentType = new("application/json");
+            return content;
+        }
+
+        var fits = await OfUnknownLengthAsync(7); // ~6.8 KB: more than the first 4 KB read, within the 8 KB limit
+        Assert.Null(fits.Headers.ContentLength);
+        var accepted = await http.PostAsync("/v1/sessions/unsized/items", fits);
+        await seeded.Silo.SettleListingsAsync();
+        var before = await seeded.DigestAsync();
+        await AssertProblemAsync(await http.PostAsync("/v1/sessions/unsized/items", await OfUnknownLengthAsync(9)), 413, "body");
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(7, JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(before, await seeded.DigestAsync());
+    }
+
     private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string field)
     {
         Assert.Equal(status, (int)response.StatusCode);

@@ -33,7 +33,7 @@ public static class JsonRequest
             sizeFeature.MaxRequestBodySize = limits.MaxRequestBodyBytes;
         }
 
-        var body = await ReadBoundedAsync(request.Body, limits, cancellationToken);
+        var body = await ReadBoundedAsync(request, limits, cancellationToken);
         if (!Utf8.IsValid(body.Span)) throw ApiProblemException.BadRequest("body", "The body is not valid UTF-8.");
         try
         {
@@ -77,24 +77,31 @@ public static class JsonRequest
         }
     }
 
-    private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(Stream body, ApiLimits limits, CancellationToken cancellationToken)
+    /// <summary>Reads the whole body into one array sized by Content-Length when the client sent it (one byte more, for
+    /// the read that finds the end), growing it only for a body of unknown length; never past the limit.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(HttpRequest request, ApiLimits limits, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16_384];
+        var limit = (int)limits.MaxRequestBodyBytes;
+        var buffer = new byte[(int)Math.Min(request.ContentLength ?? 4_096, limit) + 1];
+        var filled = 0;
         try
         {
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+            while (true)
             {
-                if (buffer.Length + read > limits.MaxRequestBodyBytes) throw BodyTooLarge(limits);
-                buffer.Write(chunk, 0, read);
+                if (filled == buffer.Length)
+                {
+                    if (filled > limit) throw BodyTooLarge(limits);
+                    Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, limit + 1L));
+                }
+                var read = await request.Body.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+                if (read == 0) return buffer.AsMemory(0, filled);
+                filled += read;
             }
         }
         catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw BodyTooLarge(limits);
         }
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     private static ApiProblemException BodyTooLarge(ApiLimits limits) =>
