@@ -151,9 +151,9 @@ public sealed class ClusterSessionsClient(
         }
     }
 
-    private ISessionGrain Session(string sessionId) => grains.GetGrain<ISessionGrain>(GrainKeys.Scoped(_keyPrefix, rules.Id("sessionId", sessionId)));
+    private ISessionGrain Session(string sessionId) => grains.GetGrainByKey<ISessionGrain>(GrainKeys.Scoped(_keyPrefix, rules.Id("sessionId", sessionId)));
 
-    private IUserGrain User(string userId) => grains.GetGrain<IUserGrain>(GrainKeys.Scoped(_keyPrefix, rules.Id("userId", userId)));
+    private IUserGrain User(string userId) => grains.GetGrainByKey<IUserGrain>(GrainKeys.Scoped(_keyPrefix, rules.Id("userId", userId)));
 
     private async Task<T> CallAsync<T>(Func<Task<T>> call, bool safeToRepeat, CancellationToken cancellationToken)
     {

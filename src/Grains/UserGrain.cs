@@ -87,7 +87,7 @@ public sealed class UserGrain : Grain, IUserGrain
             var entries = await Index.RangeAsync(userId, null, 0, ScanBatch);
             if (entries.Count == 0) return deleted;
             var results = await Task.WhenAll(entries.Select(e =>
-                GrainFactory.GetGrain<ISessionGrain>(scope.GrainKey(e.SessionId)).DeleteAsync(userId, cancellationToken)));
+                GrainFactory.GetGrainByKey<ISessionGrain>(scope.GrainKey(e.SessionId)).DeleteAsync(userId, cancellationToken)));
             deleted += results.Count(r => r);
             // Entries of sessions that were gone or not this user's are dropped here; deleted ones already were.
             await Task.WhenAll(entries.Select(e => Index.RemoveAsync(userId, e.SessionId)));

@@ -242,6 +242,37 @@ public abstract class SessionGrainTestsBase(GrainCluster cluster)
         var page = await host.Session("json").ReadAsync(new ItemsQuery(), default);
         Assert.Equal(sent, page.Items.Select(i => i.Item.GetRawText()));
     }
+
+    [Fact]
+    public void A_reference_by_key_is_the_one_orleans_gives_for_that_key()
+    {
+        var byKey = (GrainReference)(object)cluster.Client.GetGrainByKey<ISessionGrain>("p/by-key");
+        var orleans = (GrainReference)(object)cluster.Client.GetGrain<ISessionGrain>("p/by-key");
+        var user = (GrainReference)(object)cluster.Client.GetGrainByKey<IUserGrain>("p/by-key");
+
+        Assert.Equal((orleans.GrainId, orleans.InterfaceType), (byKey.GrainId, byKey.InterfaceType));
+        Assert.Equal(cluster.Client.GetGrain<IUserGrain>("p/by-key").GetGrainId(), user.GrainId);
+    }
+
+    [Fact]
+    public async Task Scripts_the_server_forgot_are_loaded_again_by_the_call_that_needs_them()
+    {
+        var host = cluster.NewSpace();
+        var session = host.Session("forgot");
+        await session.AppendAsync(Batch("a") with { OperationId = "op-a" }, default);
+
+        await host.Db.ExecuteAsync("SCRIPT", "FLUSH"); // as a restarted server, or a new cluster node, knows none
+        var appended = await session.AppendAsync(Batch("b") with { OperationId = "op-b" }, default);
+        await host.Db.ExecuteAsync("SCRIPT", "FLUSH");
+        var stored = await host.Store.ReadAsync("forgot", new ItemsQuery());
+        await host.Db.ExecuteAsync("SCRIPT", "FLUSH");
+        await cluster.SettleListingsAsync();
+        var listed = await host.User("owner").ListSessionsAsync(10, null, default);
+
+        Assert.Equal(new AppendResult(2, 2, 1), appended);
+        Assert.Equal(["a", "b"], stored!.Items.Select(i => Items.Content(i.Item)));
+        Assert.Equal(["forgot"], listed.Sessions.Select(s => s.SessionId));
+    }
 }
 
 public sealed class SessionGrainTests(GrainCluster cluster) : SessionGrainTestsBase(cluster), IClassFixture<GrainCluster>;

@@ -197,8 +197,8 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
 
     public Task PingAsync() => Db.PingAsync();
 
-    private async Task<RedisResult[]> RunAsync(string script, string sessionId, params RedisValue[] args) =>
-        (RedisResult[])(await Db.ScriptEvaluateAsync(script, keys.Session(sessionId), args))!;
+    private async Task<RedisResult[]> RunAsync(RedisScript script, string sessionId, params RedisValue[] args) =>
+        (RedisResult[])(await script.EvaluateAsync(Db, keys.Session(sessionId), args))!;
 
     private static string Status(RedisResult[] reply) => (string)reply[0]!;
 

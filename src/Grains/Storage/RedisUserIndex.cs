@@ -9,7 +9,7 @@ public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys)
     private IDatabase Db => redis.GetDatabase();
 
     public Task AddAsync(string userId, string sessionId) =>
-        Db.ScriptEvaluateAsync(UserIndexScripts.Add, [keys.UserIndex(userId)], [sessionId]);
+        UserIndexScripts.Add.EvaluateAsync(Db, [keys.UserIndex(userId)], [sessionId]);
 
     /// <summary>Raises the entries of <paramref name="sessions"/> that are present to their activity (µs).</summary>
     public Task RaiseAsync(string userId, IReadOnlyDictionary<string, long> sessions)
@@ -21,7 +21,7 @@ public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys)
             args[i++] = sessionId;
             args[i++] = activity;
         }
-        return Db.ScriptEvaluateAsync(UserIndexScripts.Raise, [keys.UserIndex(userId)], args);
+        return UserIndexScripts.Raise.EvaluateAsync(Db, [keys.UserIndex(userId)], args);
     }
 
     public Task RemoveAsync(string userId, string sessionId) =>
@@ -32,8 +32,7 @@ public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys)
         string userId, long? maxScore, long skip, long take)
     {
         var max = maxScore?.ToString(CultureInfo.InvariantCulture) ?? "+inf";
-        var flat = (string[])(await Db.ScriptEvaluateAsync(
-            UserIndexScripts.Range, [keys.UserIndex(userId)], [max, skip, take]))!;
+        var flat = (string[])(await UserIndexScripts.Range.EvaluateAsync(Db, [keys.UserIndex(userId)], [max, skip, take]))!;
         var entries = new (string, long)[flat.Length / 2];
         for (var i = 0; i < entries.Length; i++)
         {
@@ -50,6 +49,6 @@ public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys)
         args[0] = ((long)grace.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         var i = 1;
         foreach (var id in deadSessionIds) args[i++] = id;
-        await Db.ScriptEvaluateAsync(UserIndexScripts.Prune, [keys.UserIndex(userId)], args);
+        await UserIndexScripts.Prune.EvaluateAsync(Db, [keys.UserIndex(userId)], args);
     }
 }

@@ -81,19 +81,19 @@ internal static class SessionScripts
 
     /// <summary>ARGV: 1 userId, 2 title ('' = none), 3 ttlMs (0 = none), 4 metadata JSON ('' = none).
     /// Returns {'exists'} or {'created', description}.</summary>
-    public const string Create = Prelude + """
+    public static readonly RedisScript Create = new(Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
         local now = server_now_ms()
         start_session(now, ARGV[1], ARGV[2], ARGV[3], ARGV[4])
         commit_change(now)
         return {'created', describe()}
-        """;
+        """);
 
     /// <summary>Returns {'missing'} or {'ok', description}.</summary>
-    public const string Describe = Prelude + """
+    public static readonly RedisScript Describe = new(Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         return {'ok', describe()}
-        """;
+        """);
 
     /// <summary>One or several appends in one script (group commit), each with its own operation id, contiguous seqs,
     /// version and event, in order. ARGV: 1 owner of the session if it is missing and may be created ('' = it may
@@ -106,7 +106,7 @@ internal static class SessionScripts
     /// second: all keys get it again when the last full application is a second old (or the TTL changed, or another
     /// kind of write came between), else only a key this append may have created (ops, agents) gets the session's
     /// expiry, so no key ever outlives the others.</summary>
-    public const string Append = Prelude + """
+    public static readonly RedisScript Append = new(Prelude + """
         local meta = redis.call('HMGET', KEYS[1], 'userId', 'ttlMs', 'lastSeq', 'version', 'tokens', 'ttlAppliedAt', 'currentAgent', 'createdAt')
         local now = server_now_ms()
         local owner = meta[1]
@@ -182,7 +182,7 @@ internal static class SessionScripts
           if result[1] == 'appended' then table.insert(result, expires_at) end
         end
         return {'done', results}
-        """;
+        """);
 
     /// <summary>Replaces the newest items in one step, logged as a pop for each removed item (a clear when all go)
     /// and an append of the new ones, so caches and live streams follow it as they follow those. ARGV: 1 operation
@@ -190,7 +190,7 @@ internal static class SessionScripts
     /// precondition false: change nothing), 4 how many of the newest items to remove (-1 = all), 5 item count,
     /// then the items. Returns {'missing'}, {'conflict'}, {'stale'}, {'mismatch'}, {'replayed', firstSeq, lastSeq}
     /// or {'replaced', firstSeq, lastSeq, version, owner, now}.</summary>
-    public const string Replace = Prelude + """
+    public static readonly RedisScript Replace = new(Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         local id, fingerprint, expected, remove, count = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
         local previous = id ~= '' and redis.call('HGET', KEYS[3], id)
@@ -224,11 +224,11 @@ internal static class SessionScripts
         if id ~= '' then redis.call('HSET', KEYS[3], id, fingerprint .. '|' .. first .. '|' .. last) end
         finish_changes(now, version)
         return {'replaced', first, last, version, redis.call('HGET', KEYS[1], 'userId'), now}
-        """;
+        """);
 
     /// <summary>ARGV: 1 afterSeq (-1 = read the newest), 2 limit (-1 = no limit), 3 '1' to restart the TTL, 4 '1' to
     /// describe the session too. Returns {'missing'} or {'ok', lastSeq, version, entries, createdAt[, description]}.</summary>
-    public const string Read = Prelude + """
+    public static readonly RedisScript Read = new(Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         if ARGV[3] == '1' then apply_ttl(server_now_ms()) end
         local state = redis.call('HMGET', KEYS[1], 'lastSeq', 'version', 'createdAt')
@@ -250,7 +250,7 @@ internal static class SessionScripts
         end
         if ARGV[4] == '1' then return {'ok', tonumber(state[1]), tonumber(state[2]), entries, tonumber(state[3]), describe()} end
         return {'ok', tonumber(state[1]), tonumber(state[2]), entries, tonumber(state[3])}
-        """;
+        """);
 
     /// <summary>The item events after a version, for caches and live streams. ARGV: 1 incarnation (the session's
     /// createdAt), 2 after version, 3 at most this many events, 4 '1' to restart the TTL, 5 '1' to describe the
@@ -258,7 +258,7 @@ internal static class SessionScripts
     /// Returns {'missing'}; {'reset', version, createdAt, lastSeq} when the events asked for are no longer kept (or
     /// belong to an earlier session of this id); or {'ok', version, createdAt, lastSeq, {{version, kind, firstSeq,
     /// lastSeq, entries}, ...}} where an append's entries are those of its items still stored.</summary>
-    public const string ReadEvents = Prelude + """
+    public static readonly RedisScript ReadEvents = new(Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         if ARGV[4] == '1' then apply_ttl(server_now_ms()) end
         local state = redis.call('HMGET', KEYS[1], 'version', 'createdAt', 'eventsTrimmedTo', 'lastSeq')
@@ -276,21 +276,21 @@ internal static class SessionScripts
         end
         if ARGV[5] == '1' then return {'ok', version, tonumber(state[2]), tonumber(state[4]), events, describe()} end
         return {'ok', version, tonumber(state[2]), tonumber(state[4]), events}
-        """;
+        """);
 
     /// <summary>Returns {'missing'}, {'empty'} or {'popped', entry, version}.</summary>
-    public const string Pop = Prelude + """
+    public static readonly RedisScript Pop = new(Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         local newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
         if #newest == 0 then return {'empty'} end
         redis.call('ZREMRANGEBYRANK', KEYS[2], -1, -1)
         local version = commit_change(server_now_ms(), 'pop', newest[2], newest[2])
         return {'popped', newest[1], version}
-        """;
+        """);
 
     /// <summary>Removes the items; the session, its counters and metadata stay. ARGV: 1 '1' to forget the agents too.
     /// Returns {'missing'} or {'cleared', version}.</summary>
-    public const string Clear = Prelude + """
+    public static readonly RedisScript Clear = new(Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         redis.call('DEL', KEYS[2])
         if ARGV[1] == '1' then
@@ -299,38 +299,38 @@ internal static class SessionScripts
         end
         local version = commit_change(server_now_ms(), 'clear', 0, 0)
         return {'cleared', version}
-        """;
+        """);
 
     /// <summary>ARGV: 1 owner the session must have ('' = any). Returns {'missing'} or {'deleted', owner}; subscribers
     /// are told 'deleted'.</summary>
-    public const string Delete = """
+    public static readonly RedisScript Delete = new("""
         local owner = redis.call('HGET', KEYS[1], 'userId')
         if not owner or (ARGV[1] ~= '' and owner ~= ARGV[1]) then return {'missing'} end
         redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
         redis.call('PUBLISH', KEYS[6], 'deleted')
         return {'deleted', owner}
-        """;
+        """);
 
     /// <summary>ARGV: 1 agent. Returns {'missing'} or {'ok', description}.</summary>
-    public const string TrackAgent = Prelude + """
+    public static readonly RedisScript TrackAgent = new(Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         use_agent(ARGV[1])
         commit_change(server_now_ms())
         return {'ok', describe()}
-        """;
+        """);
 
     /// <summary>ARGV: 1 key ('' = all keys). Returns {'missing'} or {'ok', {key, "version|json", ...}}.</summary>
-    public const string GetData = """
+    public static readonly RedisScript GetData = new("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         if ARGV[1] == '' then return {'ok', redis.call('HGETALL', KEYS[5])} end
         local value = redis.call('HGET', KEYS[5], ARGV[1])
         if not value then return {'ok', {}} end
         return {'ok', {ARGV[1], value}}
-        """;
+        """);
 
     /// <summary>Compare-and-set of one data value. ARGV: 1 key, 2 the version it must have ('' = any, 0 = absent),
     /// 3 JSON ('' = remove). Returns {'missing'}, {'stale'} or {'ok', newVersion}.</summary>
-    public const string SetData = Prelude + """
+    public static readonly RedisScript SetData = new(Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
         local current = redis.call('HGET', KEYS[5], ARGV[1])
         local version = 0
@@ -343,5 +343,5 @@ internal static class SessionScripts
         end
         commit_change(server_now_ms())
         return {'ok', version + 1}
-        """;
+        """);
 }

@@ -32,7 +32,7 @@ public sealed class Caller(KeyScope scope, string? tenant, string? userId, Grain
         return ValueTask.FromResult(new Caller(scope, tenant, user, services.GetRequiredService<GrainCallRetry>()));
     }
 
-    public ISessionGrain Session(IGrainFactory grains, string sessionId) => grains.GetGrain<ISessionGrain>(scope.GrainKey(sessionId));
+    public ISessionGrain Session(IGrainFactory grains, string sessionId) => grains.GetGrainByKey<ISessionGrain>(scope.GrainKey(sessionId));
 
     /// <summary>A call of the session's grain that, for a user token, reaches only that user's sessions: the grain checks
     /// the owner in the same call as the operation, and answers another's session as a missing one. A call that is
@@ -59,7 +59,7 @@ public sealed class Caller(KeyScope scope, string? tenant, string? userId, Grain
     /// <summary>A call of a user's grain; <paramref name="safeToRepeat"/> as for sessions.</summary>
     public Task<T> OnUserAsync<T>(IGrainFactory grains, string userId, Func<IUserGrain, Task<T>> call, bool safeToRepeat, CancellationToken ct)
     {
-        var grain = grains.GetGrain<IUserGrain>(scope.GrainKey(userId));
+        var grain = grains.GetGrainByKey<IUserGrain>(scope.GrainKey(userId));
         return safeToRepeat ? retry.RunAsync(() => call(grain), ct) : call(grain);
     }
 
