@@ -48,22 +48,24 @@ public sealed class ItemSessionTests
     public async Task The_ttl_slides_with_every_add_and_optionally_with_reads(Transport transport)
     {
         await using var silo = await SiloClient.StartAsync(transport);
-        var writesOnly = new ItemSession(silo.Client, "sliding-w", new ItemSessionOptions { UserId = "u", Ttl = TimeSpan.FromSeconds(2) });
-        var readsToo = new ItemSession(silo.Client, "sliding-r",
-            new ItemSessionOptions { UserId = "u", Ttl = TimeSpan.FromSeconds(2), RefreshTtlOnRead = true });
+        // A 3 s TTL and a write (or read) every second: a stall of up to 2 s under load does not let it lapse, and
+        // four seconds of life after the first write prove it slid.
+        var ttl = TimeSpan.FromSeconds(3);
+        var writesOnly = new ItemSession(silo.Client, "sliding-w", new ItemSessionOptions { UserId = "u", Ttl = ttl });
+        var readsToo = new ItemSession(silo.Client, "sliding-r", new ItemSessionOptions { UserId = "u", Ttl = ttl, RefreshTtlOnRead = true });
         await writesOnly.AddItemsAsync([Item("user", "1")]);
         await readsToo.AddItemsAsync([Item("user", "1")]);
 
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 4; i++)
         {
-            await Task.Delay(900);
+            await Task.Delay(1000);
             await writesOnly.AddItemsAsync([Item("user", $"{i + 2}")]);
             Assert.NotEmpty(await readsToo.GetItemsAsync());
         }
-        Assert.Equal(4, (await writesOnly.GetItemsAsync()).Count); // alive 2.7 s after the first write: the TTL slid
+        Assert.Equal(5, (await writesOnly.GetItemsAsync()).Count); // alive 4 s after the first write: the TTL slid
         Assert.Single(await readsToo.GetItemsAsync());
 
-        await Task.Delay(2500);
+        await Task.Delay(ttl + TimeSpan.FromMilliseconds(500));
         Assert.Empty(await writesOnly.GetItemsAsync());
         Assert.Empty(await readsToo.GetItemsAsync());
     }
