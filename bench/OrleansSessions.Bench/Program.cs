@@ -54,16 +54,20 @@ IBenchPath[] paths = [grains, http, cluster, baselineA, baselineB];
 // The in-cluster client calls the HTTP path's silo process, so both report that process's peak.
 long Peak(IBenchPath path) => path is SiloHttpPath or ClusterClientPath ? http.SiloPeakMemory : Process.GetCurrentProcess().PeakWorkingSet64;
 
+// The HTTP and in-cluster paths call one silo process in one key space: the turn loop, whose reads grow with its
+// appends, gives each path sessions of its own, so no path reads histories another path lengthened.
+string TurnSessions(IBenchPath path) => $"turn{Array.IndexOf(paths, path)}";
+
 // Every path first gets one append and one read on each of the 1,000 sessions, so the scenarios measure steady
 // state, not a conversation's first turn (which, for the grains, writes the owner's index first and loads the
 // session into its activation's memory).
 foreach (var path in paths)
 {
-    foreach (var prefix in new[] { "turn", "append" })
+    foreach (var (user, prefix) in new[] { ("turn-user", TurnSessions(path)), ("append-user", "append") })
     {
         await Measurement.RunAsync(path.Name, 50, 20, async (worker, i) =>
         {
-            await path.AppendAsync($"{prefix}-user", $"{prefix}-{worker * 20 + i}", Workload.Turn(new Random(i), 1));
+            await path.AppendAsync(user, $"{prefix}-{worker * 20 + i}", Workload.Turn(new Random(i), 1));
             await path.ReadAllAsync($"{prefix}-{worker * 20 + i}");
         });
     }
@@ -80,7 +84,7 @@ foreach (var path in paths)
         await path.ReadAllAsync(session).ContinueWith(_ => 0);
         await path.AppendAsync("turn-user", session, Workload.Turn(random, random.Next(2, 5)));
     };
-    turnResults.Add(await Measurement.RunAsync(path.Name, 64, Scaled(300), Turn("turn"), () => Peak(path), warmUp: Turn("turn-warm-up")));
+    turnResults.Add(await Measurement.RunAsync(path.Name, 64, Scaled(300), Turn(TurnSessions(path)), () => Peak(path), warmUp: Turn($"{TurnSessions(path)}-warm-up")));
 }
 report.Scenario("(a) Agent turn loop", "64 virtual agents over 1,000 sessions; each turn reads the history, then appends 2–4 items.", turnResults);
 
