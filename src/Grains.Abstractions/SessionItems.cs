@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 namespace OrleansSessions.Abstractions;
 
 /// <summary>An item as a session grain holds it: its sequence number, the server time it was appended, and its JSON
-/// as the UTF-8 text it was sent as — compact in memory, written to HTTP as it is.</summary>
-[GenerateSerializer, Immutable, Alias("os.SessionItem")]
+/// as the UTF-8 text it was sent as — compact in memory, written to HTTP as it is. Orleans does not track references
+/// to it or to the page: each item is in a page once, and tracking hundreds per message costs a dictionary on each side.</summary>
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("os.SessionItem")]
 public sealed record SessionItem(long Seq, DateTimeOffset CreatedAt, byte[] Json)
 {
     /// <summary>The item parsed (a new parse on every access: for callers that want to look inside).</summary>
@@ -13,7 +14,7 @@ public sealed record SessionItem(long Seq, DateTimeOffset CreatedAt, byte[] Json
 }
 
 /// <summary>What a session grain answers a read with; as JSON it is exactly an <see cref="ItemsPage"/>.</summary>
-[GenerateSerializer, Immutable, Alias("os.SessionItems")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("os.SessionItems")]
 [JsonConverter(typeof(SessionItemsJsonConverter))]
 public sealed record SessionItems(IReadOnlyList<SessionItem> Items, long LastSeq, long Version);
 
