@@ -48,21 +48,26 @@ public sealed class ItemSessionTests
     public async Task The_ttl_slides_with_every_add_and_optionally_with_reads(Transport transport)
     {
         await using var silo = await SiloClient.StartAsync(transport);
-        // A 3 s TTL and a write (or read) every second: a stall of up to 2 s under load does not let it lapse, and
-        // four seconds of life after the first write prove it slid.
-        var ttl = TimeSpan.FromSeconds(3);
+        // A 4 s TTL and a write (or read) every second: a stall of up to 3 s under load does not let it lapse, and
+        // five seconds of life after the first write prove it slid. The failure message gives the longest gap.
+        var ttl = TimeSpan.FromSeconds(4);
         var writesOnly = new ItemSession(silo.Client, "sliding-w", new ItemSessionOptions { UserId = "u", Ttl = ttl });
         var readsToo = new ItemSession(silo.Client, "sliding-r", new ItemSessionOptions { UserId = "u", Ttl = ttl, RefreshTtlOnRead = true });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var writes = new List<TimeSpan>();
         await writesOnly.AddItemsAsync([Item("user", "1")]);
+        writes.Add(clock.Elapsed);
         await readsToo.AddItemsAsync([Item("user", "1")]);
 
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 5; i++)
         {
             await Task.Delay(1000);
             await writesOnly.AddItemsAsync([Item("user", $"{i + 2}")]);
+            writes.Add(clock.Elapsed);
             Assert.NotEmpty(await readsToo.GetItemsAsync());
         }
-        Assert.Equal(5, (await writesOnly.GetItemsAsync()).Count); // alive 4 s after the first write: the TTL slid
+        var longestGap = writes.Zip(writes.Skip(1), (a, b) => (b - a).TotalMilliseconds).Max();
+        Assert.True(6 == (await writesOnly.GetItemsAsync()).Count, $"items lost; longest gap between writes {longestGap:F0} ms"); // alive 5 s: the TTL slid
         Assert.Single(await readsToo.GetItemsAsync());
 
         await Task.Delay(ttl + TimeSpan.FromMilliseconds(500));
