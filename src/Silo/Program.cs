@@ -49,7 +49,7 @@ builder.WebHost.ConfigureKestrel((context, kestrel) =>
 var app = builder.Build();
 app.CheckAuth();
 
-app.Use(app.Services.GetRequiredService<ShutdownCoordinator>().CloseConnectionsWhileDraining);
+app.Use(app.Services.GetRequiredService<ShutdownCoordinator>().TrackRequests);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();

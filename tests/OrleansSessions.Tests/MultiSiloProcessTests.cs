@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Tests.Infrastructure;
@@ -216,6 +218,42 @@ public sealed class MultiSiloProcessTests(ITestOutputHelper output)
         Assert.All(acked, a => Assert.Contains(a.Content, stored));
         Assert.Equal(acked.Count, page.Items.Count);
         output.WriteLine($"acknowledged {acked.Count} appends across the SIGTERM; all present, none twice");
+    }
+
+    [Fact]
+    public async Task A_request_still_in_flight_when_the_drain_delay_ends_is_finished_before_the_silo_stops()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var silo = await SiloProcess.StartAsync("draining", prefix, new() { ["Silo:ShutdownDrainDelay"] = "00:00:01" });
+        await using var _ = silo;
+        await using var other = await SiloProcess.StartAsync("other", prefix);
+
+        // An append whose body arrives in two parts, the second a second after the drain delay ended: the request is
+        // in flight (its handler reading the body) all through the drain.
+        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { items = new[] { new { role = "user", content = "late" } }, userId = "u", operationId = "late-1" }));
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(silo.Address.Host, silo.Address.Port);
+        var connection = tcp.GetStream();
+        await connection.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /v1/sessions/late/items HTTP/1.1\r\nHost: {silo.Address.Authority}\r\nX-Api-Key: {TestAuth.TenantKey}\r\n" +
+            $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
+        await connection.WriteAsync(body.AsMemory(0, 10));
+        await Task.Delay(300);
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        silo.Terminate();
+        await Task.Delay(2000);
+        Assert.False(silo.HasExited, "the silo stopped with a request in flight");
+        await connection.WriteAsync(body.AsMemory(10));
+        var response = await new StreamReader(connection).ReadToEndAsync(); // the silo closes the connection once it stops
+        await silo.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var exited = stopping.Elapsed;
+
+        output.WriteLine($"answered across the drain: {response.Split("\r\n")[0]}; the silo exited {exited.TotalMilliseconds:F0} ms after SIGTERM");
+        Assert.StartsWith("HTTP/1.1 200", response);
+        Assert.Equal(0, silo.ExitCode);
+        Assert.Contains("A request in flight when the drain delay ended finished: POST /v1/sessions/late/items 200", silo.Output);
+        var stored = await other.Http.GetFromJsonAsync<ItemsPage>("/v1/sessions/late/items", Json);
+        Assert.Equal(["late"], stored!.Items.Select(i => i.Item.GetProperty("content").GetString()));
     }
 
     [Fact]

@@ -35,8 +35,12 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         var failures = new ConcurrentBag<string>();
         var clock = Stopwatch.StartNew();
         var terminatedAt = new ConcurrentDictionary<string, TimeSpan>();
-        string SinceTerminated(SiloProcess silo) =>
-            terminatedAt.TryGetValue(silo.Name, out var at) ? $" ({(clock.Elapsed - at).TotalMilliseconds:F0} ms after its SIGTERM)" : "";
+        var readySince = 0L; // when the balancer last wrote what it sends to (ticks of the clock)
+        // When a request to a silo that got SIGTERM failed, when it was sent, and how old the balancer's list was then.
+        string SinceTerminated(SiloProcess silo, TimeSpan sent, TimeSpan listAge) =>
+            terminatedAt.TryGetValue(silo.Name, out var at)
+                ? $" (failed {(clock.Elapsed - at).TotalMilliseconds:F0} ms after its SIGTERM, sent at {(sent - at).TotalMilliseconds:F0} ms on the balancer's list of {listAge.TotalMilliseconds:F0} ms before)"
+                : "";
         int retriedAfter = 0, movedOn = 0;
         using var stop = new CancellationTokenSource();
         try
@@ -58,6 +62,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                         }
                     }));
                     Volatile.Write(ref ready, probes.OfType<SiloProcess>().ToArray());
+                    Volatile.Write(ref readySince, clock.Elapsed.Ticks);
                     await Task.Delay(100);
                 }
             });
@@ -76,6 +81,8 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                             continue;
                         }
                         var silo = targets[(c + n) % targets.Length];
+                        var sent = clock.Elapsed;
+                        var listAge = sent - TimeSpan.FromTicks(Volatile.Read(ref readySince));
                         try
                         {
                             using var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", Items.NumberedBatch(operationId, 2, "rolling", operationId));
@@ -84,7 +91,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                                 acked[operationId] = (session, (await response.Content.ReadFromJsonAsync<AppendResult>(Json))!);
                                 break;
                             }
-                            failures.Add($"{silo.Name}{SinceTerminated(silo)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                            failures.Add($"{silo.Name}{SinceTerminated(silo, sent, listAge)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                             if (response.Headers.RetryAfter?.Delta is not { } wait) break;
                             Interlocked.Increment(ref retriedAfter);
                             await Task.Delay(wait);
@@ -99,7 +106,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                         }
                         catch (Exception error) when (error is HttpRequestException or IOException)
                         {
-                            failures.Add($"{silo.Name}{SinceTerminated(silo)}: {Describe(error)}");
+                            failures.Add($"{silo.Name}{SinceTerminated(silo, sent, listAge)}: {Describe(error)}");
                             break;
                         }
                     }
@@ -138,8 +145,11 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                 }
             }
             output.WriteLine($"{acked.Count} batches acknowledged through a rolling restart of 3 silos with {Clients} clients; " +
-                $"{failures.Count} failed requests; {retriedAfter} waits on Retry-After; {movedOn} refused connections sent on to another silo\n{string.Join("\n", restarts)}");
-            Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(10)));
+                $"{failures.Count} failed requests; {retriedAfter} waits on Retry-After; {movedOn} refused connections sent on to another silo\n{string.Join("\n", restarts)}\n" +
+                string.Join("\n", retired.SelectMany(silo => silo.Output.Split('\n').Where(line => line.Contains("in flight")).Select(line => $"{silo.Name}: {line.Trim()}"))));
+            Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(10)) + string.Concat(retired
+                .Where(silo => failures.Any(f => f.StartsWith(silo.Name + " ", StringComparison.Ordinal)))
+                .Select(silo => $"\n--- {silo.Name}'s log ---\n{silo.Output}")));
         }
         finally
         {
