@@ -7,8 +7,9 @@ public sealed record Measurement(string Path, long Operations, TimeSpan Elapsed,
 {
     /// <summary>Unmeasured load before a timed run: the path's code is compiled and tiered up, the thread pool has
     /// grown to the load and the connections' pipelines are full (a run of a few hundred milliseconds from cold
-    /// measured a third of the steady rate).</summary>
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
+    /// measured a third of the steady rate; after one second of warm-up the JIT was still compiling hundreds of
+    /// methods a second in the Orleans paths). Set once, from <c>--warm-up</c>, before anything is measured.</summary>
+    public static TimeSpan WarmUp { get; set; } = TimeSpan.FromSeconds(5);
 
     public double PerSecond => Operations / Elapsed.TotalSeconds;
 

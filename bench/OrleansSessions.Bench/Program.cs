@@ -6,13 +6,14 @@ using OrleansSessions.Bench.Paths;
 using OrleansSessions.Silo.Cluster;
 using StackExchange.Redis;
 
-// dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--seconds 3] [--scale 1.0] [--script-cost]
+// dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--seconds 3] [--warm-up 5] [--scale 1.0] [--script-cost]
 // Without --redis it starts a redis-server from PATH on a free loopback port and stops it at the end.
 var redisArgument = Argument("--redis");
 var outFile = Argument("--out");
 var scale = double.Parse(Argument("--scale") ?? "1", CultureInfo.InvariantCulture);
 int Scaled(int n) => Math.Max(1, (int)(n * scale));
 var measured = TimeSpan.FromSeconds(double.Parse(Argument("--seconds") ?? "3", CultureInfo.InvariantCulture)); // each path in each scenario
+Measurement.WarmUp = TimeSpan.FromSeconds(double.Parse(Argument("--warm-up") ?? "5", CultureInfo.InvariantCulture));
 
 using var ownRedis = redisArgument is null ? BenchRedis.Start() : null;
 var redisAddress = redisArgument ?? ownRedis!.Address;
@@ -160,16 +161,18 @@ await lister.DisposeAsync();
 // Append cost against history length, and newest-N cost against N (grains in-silo).
 var single = Workload.Turn(new Random(7), 1);
 Task WarmUpAppends(int worker, int i) => grains.AppendAsync("flat-user", "flat-warm-up", single);
-var small = await Measurement.RunAsync("history 10", 1, Scaled(300), (_, _) => grains.AppendAsync("flat-user", "flat", single), warmUp: WarmUpAppends);
+// Counted, not timed: a timed run would lengthen the short history by tens of thousands of items.
+var flatAppends = Scaled(3000);
+var small = await Measurement.RunAsync($"history 0 → {flatAppends:N0}", 1, flatAppends, (_, _) => grains.AppendAsync("flat-user", "flat", single), warmUp: WarmUpAppends);
 for (var filled = 0; filled < Scaled(100_000); filled += 1000)
 {
     await grains.AppendAsync("flat-user", "flat", Enumerable.Repeat(single[0], 1000).ToList());
 }
-var large = await Measurement.RunAsync($"history {Scaled(100_000):N0}", 1, Scaled(300), (_, _) => grains.AppendAsync("flat-user", "flat", single), warmUp: WarmUpAppends);
+var large = await Measurement.RunAsync($"history {Scaled(100_000) + flatAppends:N0} → {Scaled(100_000) + 2 * flatAppends:N0}", 1, flatAppends, (_, _) => grains.AppendAsync("flat-user", "flat", single), warmUp: WarmUpAppends);
 await grains.ReadNewestAsync("flat", 10);
 var newest10 = await Measurement.RunForAsync("newest 10", 1, measured, (_, _) => grains.ReadNewestAsync("flat", 10));
 var newest1000 = await Measurement.RunForAsync("newest 1,000", 1, measured, (_, _) => grains.ReadNewestAsync("flat", 1000));
-report.Scenario("Append cost against history length (grains, one writer)", "One item per append, at 10 items of history and after filling the session.", [small, large]);
+report.Scenario("Append cost against history length (grains, one writer)", $"{flatAppends:N0} appends of one item each to a new session, then as many after {Scaled(100_000):N0} more items.", [small, large]);
 report.Scenario("Newest-N reads (grains, warm)", "The newest 10 and the newest 1,000 of the same long session.", [newest10, newest1000]);
 
 // What a cached session costs in memory, against its items' bytes.
