@@ -84,6 +84,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                         var targets = Ready();
                         if (targets.Length == 0)
                         {
+                            if (stop.IsCancellationRequested) break; // the balancer has stopped probing: nothing is fresh any more
                             Interlocked.Increment(ref noneReady);
                             await Task.Delay(50);
                             continue;
@@ -137,7 +138,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                 await Task.Delay(1000);
             }
             await stop.CancelAsync();
-            await Task.WhenAll(clients.Append(balancer));
+            await Task.WhenAll(clients.Append(balancer)).WaitAsync(TimeSpan.FromSeconds(60)); // a client stuck in a loop fails the test, not the run
 
             foreach (var session in acked.Values.Select(a => a.Session).Distinct())
             {
