@@ -29,9 +29,14 @@ public sealed class SessionCacheBudget(IOptions<SessionCacheOptions> options)
             if (_entries.TryGetValue(cache, out var entry))
             {
                 _recency.Remove(entry.Node);
+                _recency.AddFirst(entry.Node); // the same node moves to the front: no allocation per touch
                 _total -= entry.Bytes;
             }
-            _entries[cache] = (_recency.AddFirst(cache), cache.Bytes);
+            else
+            {
+                entry.Node = _recency.AddFirst(cache);
+            }
+            _entries[cache] = (entry.Node, cache.Bytes);
             _total += cache.Bytes;
             while (_total > options.Value.MaxTotalBytes && _recency.Last!.Value != cache)
             {
