@@ -69,5 +69,4 @@ public sealed partial class ShutdownCoordinator(IOptions<SiloOptions> options, I
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information,
         Message = "A request in flight when the drain delay ended finished: {Method} {Path} {Status} after {Milliseconds:F0} ms")]
     private partial void LogFinishedAfterDrain(string method, string path, int status, double milliseconds);
-
 }
