@@ -19,7 +19,9 @@ public sealed class UnavailableStoreTests
         {
             var response = await send();
             if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline) return response;
-            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(200));
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(200);
+            response.Dispose(); // a refusal not returned is not the caller's to dispose
+            await Task.Delay(wait);
         }
     }
 
