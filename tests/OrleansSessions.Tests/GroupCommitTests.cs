@@ -1,28 +1,7 @@
 using OrleansSessions.Abstractions;
-using OrleansSessions.Grains;
 using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
-
-/// <summary>A cluster on a redis-server of its own, whose command counts are this class's alone.</summary>
-public sealed class DedicatedRedisGrainCluster : GrainCluster
-{
-    private System.Diagnostics.Process? _server;
-
-    protected override async Task<string> ConnectionStringAsync()
-    {
-        var (address, server) = await TestRedisServer.StartDedicatedRedisAsync();
-        _server = server;
-        return address;
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _server?.Kill();
-        _server?.Dispose();
-    }
-}
 
 /// <summary>Appends queued behind a session's running call reach Redis together, each with its own result.</summary>
 public sealed class GroupCommitTests(DedicatedRedisGrainCluster cluster) : IClassFixture<DedicatedRedisGrainCluster>
@@ -32,20 +11,20 @@ public sealed class GroupCommitTests(DedicatedRedisGrainCluster cluster) : IClas
     {
         var host = cluster.NewSpace();
         await host.Session("grouped").AppendAsync(new AppendItemsCommand([Items.Message("first")], UserId: "u"), default);
-        var before = await ScriptCallsAsync(host);
+        var calls = await SessionScriptCalls.StartAsync(host, "grouped");
 
         var acks = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>
             host.Session("grouped").AppendAsync(new AppendItemsCommand(
                 [Items.Message($"m{i}-a"), Items.Message($"m{i}-b")], OperationId: $"op{i % 60}", UserId: "u"), default)
                 .ContinueWith(t => (i, t)))));
-        var scriptCalls = await ScriptCallsAsync(host) - before;
+        var scriptCalls = await calls.CountAsync();
 
         var page = await host.Session("grouped").ReadAsync(new ItemsQuery(), default);
         var stored = page.Items.ToDictionary(i => i.Seq, i => Items.Content(i.Item));
         var succeeded = acks.Where(a => a.t.IsCompletedSuccessfully).ToList();
         var conflicts = acks.Where(a => a.t.IsFaulted).Select(a => a.t.Exception!.InnerException).ToList();
 
-        Assert.True(scriptCalls < 64, $"{scriptCalls} script calls for 64 appends"); // an append and a touch each without batching
+        Assert.True(scriptCalls < 64, $"{scriptCalls} script calls for 64 appends"); // one each without batching
         Assert.Equal(4, conflicts.Count);                                             // ops 60..63 reuse ids 0..3 with other items
         Assert.All(conflicts, c => Assert.IsType<OperationIdConflictException>(c));
         Assert.Equal(121, page.Items.Count);                                          // "first" + 60 batches of 2
@@ -55,12 +34,5 @@ public sealed class GroupCommitTests(DedicatedRedisGrainCluster cluster) : IClas
             Assert.Equal(2, ack.Count);
             Assert.Equal([$"m{i}-a", $"m{i}-b"], new[] { stored[ack.FirstSeq], stored[ack.LastSeq] });
         }
-    }
-
-    private static async Task<long> ScriptCallsAsync(GrainSpace host)
-    {
-        var info = await host.Redis.GetServer(host.Redis.GetEndPoints()[0]).InfoAsync("commandstats");
-        return info.SelectMany(g => g).Where(p => p.Key is "cmdstat_evalsha" or "cmdstat_eval")
-            .Sum(p => long.Parse(p.Value.Split(',')[0].Split('=')[1]));
     }
 }
