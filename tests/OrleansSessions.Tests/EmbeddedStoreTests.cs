@@ -64,7 +64,6 @@ public sealed class EmbeddedStoreTests
         }
         info.Environment.Remove("REDIS_URL");
         using var silo = Process.Start(info)!;
-        TestProcesses.StopWithTestRun(silo);
         var output = new StringBuilder();
         silo.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         silo.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };

@@ -24,10 +24,9 @@ public sealed class TestRedisCluster
         var ports = FreeClusterPorts(3);
         foreach (var port in ports)
         {
-            var node = Run("redis-server", ["--port", $"{port}", "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+            Run("redis-server", ["--port", $"{port}", "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                 "--cluster-config-file", Path.Combine(directory, $"nodes-{port}.conf"), "--cluster-node-timeout", "5000",
-                "--save", "", "--appendonly", "no", "--dir", directory]);
-            TestProcesses.StopWithTestRun(node);
+                "--save", "", "--appendonly", "no", "--dir", directory, .. TestProcesses.RedisKeepsEnvironment]);
         }
         foreach (var port in ports) await WaitForPortAsync(port);
 

@@ -60,7 +60,7 @@ public sealed class TestRedisServer
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] defaults = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+        string[] defaults = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. TestProcesses.RedisKeepsEnvironment];
         foreach (var argument in defaults.Concat(arguments ?? []))
         {
             info.ArgumentList.Add(argument);
@@ -70,7 +70,6 @@ public sealed class TestRedisServer
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        TestProcesses.StopWithTestRun(process);
 
         for (var attempt = 0; attempt < 100; attempt++)
         {
