@@ -94,11 +94,23 @@ public sealed class ClusterSettingsTests
     [InlineData("127.0.0.1,192.168.1.20", "192.168.1.20")]
     [InlineData("8.8.8.8,100.64.0.1", "100.64.0.1")]
     [InlineData("2001:db8::1,fd00::5", "fd00::5")]
-    [InlineData("203.0.113.9,127.0.0.1,172.32.0.1", null)]
+    [InlineData("fd00::5,10.1.2.3", "10.1.2.3")]                     // a private IPv4 address before a unique local IPv6 one
+    [InlineData("192.0.2.2,fd00::2,fe80::1", "fd00::2")]             // documentation IPv4, unique local IPv6, link-local
+    [InlineData("203.0.113.9,127.0.0.1,172.32.0.1,fe80::1", null)]
     public void By_default_a_silo_advertises_only_a_private_address(string addresses, string? chosen)
     {
         var found = ClusterSettings.FirstPrivate(addresses.Split(',').Select(System.Net.IPAddress.Parse));
         Assert.Equal(chosen, found?.ToString());
+    }
+
+    [Fact]
+    public void A_silo_on_a_machine_with_no_private_address_refuses_to_start_and_names_the_setting()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() =>
+            new ClusterSettings().AdvertisedIp([System.Net.IPAddress.Parse("203.0.113.9"), System.Net.IPAddress.Parse("2001:db8::1")]));
+        Assert.Contains("Orleans:AdvertisedAddress", error.Message);
+        Assert.Equal(System.Net.IPAddress.Parse("203.0.113.9"),
+            new ClusterSettings { AdvertisedAddress = "203.0.113.9" }.AdvertisedIp([System.Net.IPAddress.Parse("10.0.0.1")]));
     }
 
     [Fact]

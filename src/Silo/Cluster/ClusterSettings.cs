@@ -89,21 +89,28 @@ public sealed class ClusterSettings
         return settings;
     }
 
-    /// <summary>The address the silo advertises and listens on: the configured one, else the machine's first private one.</summary>
+    /// <summary>The address the silo advertises and listens on: the configured one, else this machine's first private one
+    /// (see <see cref="FirstPrivate"/>).</summary>
     /// <exception cref="OptionsValidationException">none is configured and the machine has no private address.</exception>
-    public IPAddress AdvertisedIp()
+    public IPAddress AdvertisedIp() => AdvertisedIp(System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+        .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+        .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address));
+
+    /// <param name="machineAddresses">The addresses of the machine's interfaces that are up.</param>
+    public IPAddress AdvertisedIp(IEnumerable<IPAddress> machineAddresses)
     {
         if (AdvertisedAddress is { Length: > 0 } host) return IPAddress.TryParse(host, out var ip) ? ip : Resolve(host)!;
-        var addresses = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address);
-        return FirstPrivate(addresses) ?? throw new OptionsValidationException(Section, typeof(ClusterSettings),
-            ["Orleans:AdvertisedAddress: this machine has no private address; name the one other silos reach this one at."]);
+        return FirstPrivate(machineAddresses) ?? throw new OptionsValidationException(Section, typeof(ClusterSettings),
+            ["Orleans:AdvertisedAddress: this machine has no private address (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7); name the one other silos reach this one at."]);
     }
 
-    /// <summary>The first address of a private network (RFC 1918, shared address space, unique local IPv6): silo ports
-    /// carry no authentication, so they are never offered on a public one unless configured.</summary>
-    public static IPAddress? FirstPrivate(IEnumerable<IPAddress> addresses) => addresses.FirstOrDefault(IsPrivate);
+    /// <summary>The first private IPv4 address (RFC 1918, shared address space), else the first unique local IPv6 one:
+    /// silo ports carry no authentication, so they are never offered on a public address unless configured.</summary>
+    public static IPAddress? FirstPrivate(IEnumerable<IPAddress> addresses)
+    {
+        var candidates = addresses.Where(IsPrivate).ToList();
+        return candidates.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? candidates.FirstOrDefault();
+    }
 
     private static bool IsPrivate(IPAddress address)
     {
