@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Storage;
 using StackExchange.Redis;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Bench;
 

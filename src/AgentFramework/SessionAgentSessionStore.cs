@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Agents.AI;
-using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using AgentSession = Microsoft.Agents.AI.AgentSession; // not the client's AgentSession, the Python AgentSession's counterpart
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.AgentFramework;
 

@@ -1,9 +1,9 @@
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
-using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.ClientSdk.Interop;
 using AgentSession = Microsoft.Agents.AI.AgentSession; // not the client's AgentSession, the Python AgentSession's counterpart
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.AgentFramework;
 
@@ -61,29 +61,10 @@ public sealed class SessionChatHistoryProvider : ChatHistoryProvider
         if (items.Count == 0) return;
         var command = new AppendItemsCommand(items, OperationId: ConversationItems.NewOperationId(), Agent: context.Agent.Name,
             UserId: _options.UserId, TtlSeconds: _options.Ttl is { } ttl ? (int)Math.Ceiling(ttl.TotalSeconds) : null);
-        var conversationId = _state.GetOrInitializeState(context.Session).ConversationId;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await _client.AppendItemsAsync(conversationId, command, cancellationToken);
-                return;
-            }
-            catch (Exception error) when (attempt < _options.StoreAttempts && RetryDelay(error, attempt) is { } delay)
-            {
-                await Task.Delay(delay, cancellationToken);
-            }
-        }
+        // The client sends it again after a 503, a 429 or a lost connection (it carries an operation id, so it is
+        // stored once however often it is sent); a second retry layer here would multiply the attempts.
+        await _client.AppendItemsAsync(_state.GetOrInitializeState(context.Session).ConversationId, command, cancellationToken);
     }
-
-    /// <summary>How long to wait before sending the same append again, or null when sending it again cannot help.</summary>
-    private static TimeSpan? RetryDelay(Exception error, int attempt) => error switch
-    {
-        SessionsUnavailableException unavailable => unavailable.RetryAfter ?? TimeSpan.FromSeconds(1),
-        SessionsRateLimitedException limited => limited.RetryAfter ?? TimeSpan.FromSeconds(1),
-        HttpRequestException => TimeSpan.FromMilliseconds(100 * attempt),
-        _ => null,
-    };
 
     /// <summary>What an agent session holds for this provider.</summary>
     public sealed class ConversationState

@@ -11,8 +11,4 @@ public sealed record SessionChatHistoryProviderOptions
 
     /// <summary>A new conversation's time to live, sliding with every stored run (the silo's default when null).</summary>
     public TimeSpan? Ttl { get; init; }
-
-    /// <summary>How often a store that failed for want of the silo (503, 429, a lost connection) is tried again, with
-    /// the same operation id, so it is stored once however often it is sent.</summary>
-    public int StoreAttempts { get; init; } = 4;
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OrleansSessions.Abstractions;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.ClientSdk;
 

@@ -1,6 +1,4 @@
 using System.Net;
-using Polly;
-using Polly.Retry;
 
 namespace OrleansSessions.ClientSdk;
 
@@ -12,17 +10,28 @@ internal static class SafeRepeats
 {
     private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(10);
 
-    public static ResiliencePipeline<HttpResponseMessage> Pipeline(int retries) => retries <= 0
-        ? ResiliencePipeline<HttpResponseMessage>.Empty
-        : new ResiliencePipelineBuilder<HttpResponseMessage>().AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+    /// <summary>Calls <paramref name="send"/> (which must build a new request each time) once, and up to
+    /// <paramref name="retries"/> more times while the answer says to try again.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(
+        Func<CancellationToken, Task<HttpResponseMessage>> send, int retries, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
         {
-            MaxRetryAttempts = retries,
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException
-                || args.Outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable),
-            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result is { } response
-                ? Min(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(args.AttemptNumber + 1), LongestWait)
-                : TimeSpan.FromMilliseconds(500 * (args.AttemptNumber + 1))),
-        }).Build();
+            TimeSpan wait;
+            try
+            {
+                var response = await send(cancellationToken);
+                if (attempt >= retries || response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)) return response;
+                wait = Min(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(attempt + 1), LongestWait);
+                response.Dispose();
+            }
+            catch (HttpRequestException) when (attempt < retries)
+            {
+                wait = TimeSpan.FromMilliseconds(500 * (attempt + 1));
+            }
+            await Task.Delay(wait, cancellationToken);
+        }
+    }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using OrleansSessions.Abstractions;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.ClientSdk;
 

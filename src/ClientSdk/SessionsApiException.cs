@@ -8,6 +8,19 @@ public class SessionsApiException(HttpStatusCode status, ApiProblem? problem)
 {
     public HttpStatusCode Status { get; } = status;
     public ApiProblem? Problem { get; } = problem;
+
+    /// <summary>The exception of the meaning of <paramref name="status"/>, whichever transport answered it.</summary>
+    public static SessionsApiException For(HttpStatusCode status, ApiProblem? problem, TimeSpan? retryAfter) => status switch
+    {
+        HttpStatusCode.NotFound => new SessionsNotFoundException(problem),
+        HttpStatusCode.Conflict => new SessionsConflictException(problem),
+        HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType =>
+            new SessionsRequestRejectedException(status, problem),
+        HttpStatusCode.ServiceUnavailable => new SessionsUnavailableException(problem, retryAfter),
+        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new SessionsAccessDeniedException(status, problem),
+        HttpStatusCode.TooManyRequests => new SessionsRateLimitedException(problem, retryAfter),
+        _ => new SessionsApiException(status, problem),
+    };
 }
 
 /// <summary>404: the session does not exist, or is not the caller's.</summary>

@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using OrleansSessions.Abstractions;
-using Polly;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.ClientSdk;
 
@@ -14,8 +13,6 @@ namespace OrleansSessions.ClientSdk;
 public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessionsClient
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new VerbatimJsonElementConverter() } };
-
-    private readonly ResiliencePipeline<HttpResponseMessage> _repeats = SafeRepeats.Pipeline(retries);
 
     public Task<SessionInfo> CreateSessionAsync(CreateSessionRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<SessionInfo>(HttpMethod.Post, "v1/sessions", request, cancellationToken);
@@ -134,8 +131,7 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
     /// <param name="repeatable">A write that carries an operation id (reads are repeatable anyway).</param>
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, bool repeatable = false)
     {
-        var pipeline = repeatable || method == HttpMethod.Get ? _repeats : ResiliencePipeline<HttpResponseMessage>.Empty;
-        using var response = await pipeline.ExecuteAsync(async token =>
+        using var response = await SafeRepeats.SendAsync(async token =>
         {
             using var request = new HttpRequestMessage(method, path); // a request is sent once; a repeat is a new one
             if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
@@ -147,7 +143,7 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
             {
                 throw DroppedConnectionHandler.AsRequestFailure(dropped, request);
             }
-        }, cancellationToken);
+        }, repeatable || method == HttpMethod.Get ? retries : 0, cancellationToken);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0) return default!;
         return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
@@ -166,16 +162,6 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
             {
             }
         }
-        return response.StatusCode switch
-        {
-            HttpStatusCode.NotFound => new SessionsNotFoundException(problem),
-            HttpStatusCode.Conflict => new SessionsConflictException(problem),
-            HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType =>
-                new SessionsRequestRejectedException(response.StatusCode, problem),
-            HttpStatusCode.ServiceUnavailable => new SessionsUnavailableException(problem, response.Headers.RetryAfter?.Delta),
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new SessionsAccessDeniedException(response.StatusCode, problem),
-            HttpStatusCode.TooManyRequests => new SessionsRateLimitedException(problem, response.Headers.RetryAfter?.Delta),
-            _ => new SessionsApiException(response.StatusCode, problem),
-        };
+        return SessionsApiException.For(response.StatusCode, problem, response.Headers.RetryAfter?.Delta);
     }
 }

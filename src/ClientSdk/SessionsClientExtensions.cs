@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using OrleansSessions.Abstractions;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.ClientSdk;
 

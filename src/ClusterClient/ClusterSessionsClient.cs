@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
+using OrleansSessions.Contracts;
+using OrleansSessions.Rules;
 
 namespace OrleansSessions.ClusterClient;
 

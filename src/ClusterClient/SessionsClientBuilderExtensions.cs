@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
+using OrleansSessions.Rules;
 
 namespace OrleansSessions.ClusterClient;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Abstractions;
 

@@ -1,3 +1,4 @@
+using OrleansSessions.Contracts;
 namespace OrleansSessions.Abstractions;
 
 /// <summary>One user's conversation index, ordered by last activity; its key is <c>[keyPrefix/]userId</c>.</summary>

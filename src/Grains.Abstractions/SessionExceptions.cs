@@ -30,7 +30,7 @@ public sealed class HistoryPreconditionFailedException(string sessionId)
     [Id(0)] public string SessionId { get; } = sessionId;
 }
 
-/// <summary>A request refused, by <see cref="RequestRules"/> or a grain: <see cref="Field"/> names what was wrong,
+/// <summary>A request refused, by the request rules or a grain: <see cref="Field"/> names what was wrong,
 /// <see cref="Limit"/> the limit it broke where one applies, <see cref="TooLarge"/> says it was a size.</summary>
 [GenerateSerializer, Alias("os.InvalidSessionRequestException")]
 public sealed class InvalidSessionRequestException(string field, string message, long? limit = null, bool tooLarge = false) : Exception(message)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Abstractions;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrleansSessions.Abstractions;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Grains;
 

@@ -6,6 +6,7 @@ using Orleans.Concurrency;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Caching;
 using OrleansSessions.Grains.Storage;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Grains;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Storage;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Grains;
 

@@ -10,6 +10,7 @@ using OrleansSessions.Silo.Telemetry;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
+using OrleansSessions.Rules;
 
 if (args is ["probe", var probeUrl]) return await HealthProbe.RunAsync(probeUrl);
 if (args is ["new-key"]) return SecretCommands.NewKey(Console.Out);

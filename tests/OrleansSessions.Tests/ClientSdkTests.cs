@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

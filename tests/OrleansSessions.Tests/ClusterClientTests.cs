@@ -6,6 +6,7 @@ using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Silo.Redis;
 using OrleansSessions.Tests.Infrastructure;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

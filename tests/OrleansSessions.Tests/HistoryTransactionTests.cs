@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

@@ -3,6 +3,7 @@ using System.Net;
 using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

@@ -7,6 +7,7 @@ using System.Text.Json;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

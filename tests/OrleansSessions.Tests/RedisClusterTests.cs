@@ -39,13 +39,13 @@ public sealed class SilosOnRedisClusterTests
         await using var first = await SiloClient.StartAsync(settings: settings);
         await using var second = await first.SecondSiloAsync();
         var sessions = Enumerable.Range(0, 12).Select(i => $"c{i}").ToList();
-        foreach (var id in sessions) await first.Client.CreateSessionAsync(new Abstractions.CreateSessionRequest("cluster-user", id));
+        foreach (var id in sessions) await first.Client.CreateSessionAsync(new Contracts.CreateSessionRequest("cluster-user", id));
 
         var start = await second.Client.GetSessionAsync("c3");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var streamed = Task.Run(async () =>
         {
-            var seen = new List<Abstractions.SessionEvent>();
+            var seen = new List<Contracts.SessionEvent>();
             await foreach (var change in second.Http.StreamEventsAsync("c3", ClientSdk.SessionsClient.EventIdOf(start), timeout.Token))
             {
                 seen.Add(change);
@@ -55,7 +55,7 @@ public sealed class SilosOnRedisClusterTests
         });
         for (var i = 0; i < 3; i++)
         {
-            await first.Client.AppendItemsAsync("c3", new Abstractions.AppendItemsCommand([Items.Message($"m{i}")], $"op{i}"));
+            await first.Client.AppendItemsAsync("c3", new Contracts.AppendItemsCommand([Items.Message($"m{i}")], $"op{i}"));
         }
 
         Assert.Equal(["m0", "m1", "m2"], (await streamed).Select(e => Items.Content(e.Items[0].Item)));

@@ -7,6 +7,7 @@ using OrleansSessions.Abstractions;
 using OrleansSessions.Silo.Cluster;
 using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

@@ -3,6 +3,7 @@ using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Caching;
 using OrleansSessions.Grains.Storage;
 using OrleansSessions.Tests.Infrastructure;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

@@ -1,6 +1,7 @@
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains;
 using OrleansSessions.Tests.Infrastructure;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

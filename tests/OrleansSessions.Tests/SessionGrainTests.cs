@@ -1,6 +1,7 @@
 using OrleansSessions.Abstractions;
 using OrleansSessions.Tests.Infrastructure;
 using StackExchange.Redis;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

@@ -1,5 +1,6 @@
 using OrleansSessions.Abstractions;
 using OrleansSessions.Tests.Infrastructure;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

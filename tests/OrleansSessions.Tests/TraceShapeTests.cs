@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Tests.Infrastructure;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Tests;
 

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.ClusterClient;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Bench.Paths;
 

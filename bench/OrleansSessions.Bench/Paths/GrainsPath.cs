@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains;
 using StackExchange.Redis;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Bench.Paths;
 

@@ -1,5 +1,6 @@
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Storage;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Grains.Caching;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Storage;
 using StackExchange.Redis;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Grains.Caching;
 

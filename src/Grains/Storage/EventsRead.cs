@@ -1,4 +1,5 @@
 using OrleansSessions.Abstractions;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Grains.Storage;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using OrleansSessions.Abstractions;
 using StackExchange.Redis;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Grains.Storage;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
 using StackExchange.Redis;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Grains.Storage;
 

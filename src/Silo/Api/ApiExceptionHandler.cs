@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using OrleansSessions.Abstractions;
+using OrleansSessions.Contracts;
+using OrleansSessions.Rules;
 using StackExchange.Redis;
 
 namespace OrleansSessions.Silo.Api;
@@ -16,7 +18,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         if (problem is null) return false;
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            context.Response.Headers.RetryAfter = "2";
+            context.Response.Headers.RetryAfter = ((int)Problems.UnavailableRetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             LogUnavailable(exception.GetType().Name, exception.Message);
         }
         context.Response.StatusCode = problem.Status!.Value;
@@ -34,8 +36,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
 
     private static ProblemDetails? Describe(Exception exception) => exception switch
     {
-        ApiProblemException refused => Problem(refused.Status, Titles(refused.Status), refused.Message, refused.Field, refused.Limit),
-        BadHttpRequestException bad => Problem(bad.StatusCode, Titles(bad.StatusCode), bad.Message, "request"),
+        ApiProblemException refused => Problem(refused.Status, Problems.Title(refused.Status), refused.Message, refused.Field, refused.Limit),
+        BadHttpRequestException bad => Problem(bad.StatusCode, Problems.Title(bad.StatusCode), bad.Message, "request"),
         RedisConnectionException or RedisTimeoutException => Describe(new SessionStoreUnavailableException(exception.Message)),
         _ when SessionProblem.Of(exception) is { } problem => Problem(problem.Status, problem.Title, problem.Detail, problem.Field, problem.Limit),
         _ => null,
@@ -48,15 +50,6 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         if (limit is not null) problem.Extensions["limit"] = limit;
         return problem;
     }
-
-    private static string Titles(int status) => status switch
-    {
-        StatusCodes.Status403Forbidden => "Forbidden",
-        StatusCodes.Status404NotFound => "Not found",
-        StatusCodes.Status413PayloadTooLarge => "Too large",
-        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
-        _ => "Bad request",
-    };
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Answered 503: {ErrorType}: {Error}")]
     private partial void LogUnavailable(string errorType, string error);

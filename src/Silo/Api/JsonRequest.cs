@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using OrleansSessions.Rules;
 
 namespace OrleansSessions.Silo.Api;
 

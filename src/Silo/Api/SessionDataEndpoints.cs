@@ -1,6 +1,8 @@
 using System.Text.Json;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Silo.Auth;
+using OrleansSessions.Contracts;
+using OrleansSessions.Rules;
 
 namespace OrleansSessions.Silo.Api;
 

@@ -1,5 +1,7 @@
 using OrleansSessions.Abstractions;
 using OrleansSessions.Silo.Auth;
+using OrleansSessions.Contracts;
+using OrleansSessions.Rules;
 
 namespace OrleansSessions.Silo.Api;
 

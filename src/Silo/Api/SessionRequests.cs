@@ -1,5 +1,7 @@
 using System.Text.Json;
 using OrleansSessions.Abstractions;
+using OrleansSessions.Contracts;
+using OrleansSessions.Rules;
 
 namespace OrleansSessions.Silo.Api;
 

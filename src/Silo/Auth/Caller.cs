@@ -3,6 +3,8 @@ using OrleansSessions.Abstractions;
 using OrleansSessions.Grains;
 using OrleansSessions.Grains.Storage;
 using OrleansSessions.Silo.Api;
+using OrleansSessions.Contracts;
+using OrleansSessions.Rules;
 
 namespace OrleansSessions.Silo.Auth;
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Silo.Auth;
 
@@ -26,7 +27,7 @@ public static class RateLimiting
                 await rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new()
                 {
                     HttpContext = rejected.HttpContext,
-                    ProblemDetails = { Status = 429, Title = "Too many requests", Detail = $"The rate limit is reached; retry after {seconds} s.", Extensions = { ["field"] = "request" } },
+                    ProblemDetails = { Status = 429, Title = Problems.Title(429), Detail = $"The rate limit is reached; retry after {seconds} s.", Extensions = { ["field"] = "request" } },
                 });
             };
         });

@@ -7,6 +7,8 @@ using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Storage;
 using OrleansSessions.Silo.Api;
 using OrleansSessions.Silo.Auth;
+using OrleansSessions.Contracts;
+using OrleansSessions.Rules;
 
 namespace OrleansSessions.Silo.Events;
 

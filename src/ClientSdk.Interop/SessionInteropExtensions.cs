@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using OpenAI.Responses;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.ClientSdk.Interop;
 
@@ -8,12 +9,12 @@ namespace OrleansSessions.ClientSdk.Interop;
 public static class SessionInteropExtensions
 {
     /// <summary>Stores the turn's input items and every output item of the response as one batch.</summary>
-    public static Task<Abstractions.AppendResult?> StoreResponseAsync(this AgentSession session, IEnumerable<ResponseItem> inputItems,
+    public static Task<AppendResult?> StoreResponseAsync(this AgentSession session, IEnumerable<ResponseItem> inputItems,
         ResponseResult response, string? agent = null, CancellationToken cancellationToken = default) =>
         session.StoreAgentResultAsync(inputItems.Concat(response.OutputItems).Select(ResponseItemJson.ToJson), agent, cancellationToken);
 
     /// <summary>Stores the turn's input messages and the response's messages as one batch.</summary>
-    public static Task<Abstractions.AppendResult?> StoreChatTurnAsync(this AgentSession session, IEnumerable<ChatMessage> inputMessages,
+    public static Task<AppendResult?> StoreChatTurnAsync(this AgentSession session, IEnumerable<ChatMessage> inputMessages,
         ChatResponse response, string? agent = null, CancellationToken cancellationToken = default) =>
         session.StoreAgentResultAsync(ChatMessageJson.ToItems(inputMessages.Concat(response.Messages)), agent, cancellationToken);
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace OrleansSessions.Abstractions;
+namespace OrleansSessions.Rules;
 
 /// <summary>What a request may carry. A violation is a 400 or 413 problem naming the field and the limit.</summary>
 public sealed class ApiLimits

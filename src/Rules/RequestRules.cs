@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using OrleansSessions.Abstractions;
 
-namespace OrleansSessions.Abstractions;
+namespace OrleansSessions.Rules;
 
 /// <summary>Checks what a request carries (values are returned as given: a caller whose JSON outlives its document
 /// clones it) against <see cref="ApiLimits"/> before any grain sees it, the same for every

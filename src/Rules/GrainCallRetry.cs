@@ -2,7 +2,7 @@ using Orleans.Runtime;
 using Polly;
 using Polly.Retry;
 
-namespace OrleansSessions.Abstractions;
+namespace OrleansSessions.Rules;
 
 /// <summary>
 /// Repeats a grain call caught by its silo leaving or dying — Orleans then cannot say whether the call ran there —
