@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ChatClientAgent = Microsoft.Agents.AI.ChatClientAgent; // both the framework and the client have an AgentSession
-using ChatClientAgentOptions = Microsoft.Agents.AI.ChatClientAgentOptions;
+using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,11 +10,14 @@ using OrleansSessions.ClientSdk;
 using OrleansSessions.ClusterClient;
 using OrleansSessions.Silo.Redis;
 using OrleansSessions.Tests.Infrastructure;
+using AgentSession = OrleansSessions.ClientSdk.AgentSession; // Microsoft.Agents.AI has an AgentSession too, as the docs say
 
 namespace OrleansSessions.Tests;
 
-/// <summary>The README's session-management guide is this code: one test runs it, the other checks that every
-/// <c>&lt;!-- guide:NAME --&gt;</c> block of the README is, line for line, the region of the same name below.</summary>
+/// <summary>The guide blocks of the docs (the session management guide, the Agent Framework and in-cluster examples) are
+/// this code: the tests run it, and one checks that every <c>&lt;!-- guide:NAME --&gt;</c> block of README.md and
+/// docs/**/*.md is, line for line, the region of the same name below. Those pages declare what a block uses from
+/// before it (a client, a model) in a block of their own; DocsCodeBlockTests compiles both as a reader copies them.</summary>
 public sealed partial class ReadmeGuideTests
 {
     [Fact]
@@ -164,13 +166,18 @@ public sealed partial class ReadmeGuideTests
     }
 
     [Fact]
-    public void Every_guide_block_in_the_readme_is_the_code_the_test_runs()
+    public void Every_guide_block_in_the_docs_is_the_code_the_test_runs()
     {
-        var root = RepositoryFiles.Root;
-        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
-        var code = File.ReadAllText(Path.Combine(root, "tests", "OrleansSessions.Tests", "ReadmeGuideTests.cs"));
+        var code = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "tests", "OrleansSessions.Tests", "ReadmeGuideTests.cs"));
 
-        var blocks = ReadmeBlock().Matches(readme).ToDictionary(m => m.Groups["name"].Value, m => Normalize(m.Groups["code"].Value));
+        var blocks = new Dictionary<string, string>();
+        foreach (var (page, text) in DocPages.All())
+        {
+            foreach (Match m in GuideBlock().Matches(text))
+            {
+                Assert.True(blocks.TryAdd(m.Groups["name"].Value, Normalize(m.Groups["code"].Value)), $"guide:{m.Groups["name"].Value} appears twice (again in {page})");
+            }
+        }
         var regions = CodeRegion().Matches(code).ToDictionary(m => m.Groups["name"].Value, m => Normalize(m.Groups["code"].Value));
 
         Assert.Equal(regions.Keys.Order(), blocks.Keys.Order());
@@ -185,7 +192,7 @@ public sealed partial class ReadmeGuideTests
     }
 
     [GeneratedRegex(@"<!-- guide:(?<name>[a-z]+) -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ReadmeBlock();
+    private static partial Regex GuideBlock();
 
     [GeneratedRegex(@"// guide:(?<name>[a-z]+)\n(?<code>.*?)\n\s*// end guide", RegexOptions.Singleline)]
     private static partial Regex CodeRegion();
