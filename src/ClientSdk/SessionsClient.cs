@@ -39,16 +39,16 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
 
     /// <summary>Appends a batch; creates the session for <see cref="AppendItemsCommand.UserId"/> if it is missing.</summary>
     public Task<AppendResult> AppendItemsAsync(string sessionId, AppendItemsCommand request, CancellationToken cancellationToken = default) =>
-        SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/items", request, cancellationToken, repeatable: request.OperationId is not null);
+        SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/items", request, cancellationToken);
 
     /// <summary>The Agents SDK's history transaction: appends, or replaces the newest items if they still equal the
     /// expected suffix (else <see cref="SessionsConflictException"/> naming <c>expectedSuffix</c>), once per operation id.</summary>
     public Task<AppendResult> ApplyHistoryTransactionAsync(string sessionId, HistoryTransactionRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/history/transactions", request, cancellationToken, repeatable: true);
+        SendAsync<AppendResult>(HttpMethod.Post, Session(sessionId) + "/history/transactions", request, cancellationToken);
 
     /// <summary>Replaces the whole history in one step (compaction); with an operation id, once.</summary>
     public Task<AppendResult> ReplaceItemsAsync(string sessionId, ReplaceItemsRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<AppendResult>(HttpMethod.Put, Session(sessionId) + "/items", request, cancellationToken, repeatable: request.OperationId is not null);
+        SendAsync<AppendResult>(HttpMethod.Put, Session(sessionId) + "/items", request, cancellationToken);
 
     /// <summary>Removes and returns the newest item, or null when the session has none.</summary>
     public Task<StoredItem?> PopItemAsync(string sessionId, CancellationToken cancellationToken = default) =>
@@ -128,8 +128,9 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
         return present.Count == 0 ? "" : "?" + string.Join('&', present);
     }
 
-    /// <param name="repeatable">A write that carries an operation id (reads are repeatable anyway).</param>
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, bool repeatable = false)
+    /// <summary>Sends a request; a read, or a write that says it is safe to repeat (<see cref="IRepeatableRequest"/>),
+    /// is sent again as <see cref="SafeRepeats"/> says.</summary>
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var response = await SafeRepeats.SendAsync(async token =>
         {
@@ -143,7 +144,7 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
             {
                 throw DroppedConnectionHandler.AsRequestFailure(dropped, request);
             }
-        }, repeatable || method == HttpMethod.Get ? retries : 0, cancellationToken);
+        }, method == HttpMethod.Get || body is IRepeatableRequest { SafeToRepeat: true } ? retries : 0, cancellationToken);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0) return default!;
         return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;

@@ -15,11 +15,12 @@ public static class SessionsClientBuilderExtensions
     public static IClientBuilder AddSessionsClient(this IClientBuilder client, Action<ClusterSessionsOptions>? configure = null)
     {
         client.AddActivityPropagation(); // a backend's trace continues into the grain call and the Redis script
+        client.AddOutgoingGrainCallFilter<GrainCallRetryFilter>(); // safe calls caught by a silo's departure are made again
         var services = client.Services;
         services.AddOptions<ClusterSessionsOptions>().Configure(configure ?? (_ => { }));
         services.AddOptions<ApiLimits>();
         services.AddSingleton<RequestRules>();
-        services.AddSingleton<GrainCallRetry>();
+        services.AddSingleton<SessionCommands>();
         services.AddSingleton<ClusterSessionsClient>();
         services.AddSingleton<ISessionsClient>(provider => provider.GetRequiredService<ClusterSessionsClient>());
         return client;

@@ -12,4 +12,7 @@ public sealed record AppendItemsCommand(
     string? Agent = null,
     string? UserId = null,
     long? Tokens = null,
-    int? TtlSeconds = null);
+    int? TtlSeconds = null) : IRepeatableRequest
+{
+    bool IRepeatableRequest.SafeToRepeat => OperationId is not null;
+}

@@ -18,11 +18,17 @@ public sealed record CreateUserTokenRequest(string UserId, int? TtlSeconds = nul
 public sealed record UserToken(string Token, string TokenType, string UserId, DateTimeOffset ExpiresAt);
 
 /// <summary>HTTP body of <c>PUT /v1/sessions/{sessionId}/items</c>: the whole new history (compaction).</summary>
-public sealed record ReplaceItemsRequest(IReadOnlyList<JsonElement> Items, string? OperationId = null);
+public sealed record ReplaceItemsRequest(IReadOnlyList<JsonElement> Items, string? OperationId = null) : IRepeatableRequest
+{
+    bool IRepeatableRequest.SafeToRepeat => OperationId is not null;
+}
 
 /// <summary>HTTP body of <c>POST /v1/sessions/{sessionId}/history/transactions</c>, as the Agents SDK's
 /// <c>applyHistoryTransaction</c> takes it.</summary>
-public sealed record HistoryTransactionRequest(string OperationId, HistoryTransaction Transaction);
+public sealed record HistoryTransactionRequest(string OperationId, HistoryTransaction Transaction) : IRepeatableRequest
+{
+    bool IRepeatableRequest.SafeToRepeat => true; // its operation id is required
+}
 
 /// <summary><c>{type: "append_items", items}</c> or <c>{type: "replace_suffix", expectedSuffix, replacement}</c>.</summary>
 public sealed record HistoryTransaction(

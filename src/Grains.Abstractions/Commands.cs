@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Abstractions;
 
@@ -17,4 +18,7 @@ public sealed record HistoryChangeCommand(
     IReadOnlyList<JsonElement> Items,
     string? OperationId = null,
     IReadOnlyList<JsonElement>? ExpectedSuffix = null,
-    bool ReplaceAll = false);
+    bool ReplaceAll = false) : IRepeatableRequest
+{
+    bool IRepeatableRequest.SafeToRepeat => OperationId is not null;
+}

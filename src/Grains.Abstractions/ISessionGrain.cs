@@ -15,6 +15,7 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <exception cref="SessionNotFoundException">no such session.</exception>
     [Alias("GetInfo")]
+    [SafeToRepeat]
     Task<SessionInfo> GetInfoAsync(CancellationToken cancellationToken);
 
     /// <summary>Appends a batch, creating the session for <see cref="AppendItemsCommand.UserId"/> when it is missing.</summary>
@@ -33,6 +34,7 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>The items <paramref name="query"/> asks for, answered from the activation's memory when it is current.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
     [Alias("Read")]
+    [SafeToRepeat]
     Task<SessionItems> ReadAsync(ItemsQuery query, CancellationToken cancellationToken);
 
     /// <summary>Removes and returns the newest item, or null when the session has none.</summary>
@@ -53,12 +55,14 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>The session's JSON data: named values beside the items.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
     [Alias("GetAllData")]
+    [SafeToRepeat]
     [return: Immutable]
     Task<IReadOnlyDictionary<string, JsonElement>> GetAllDataAsync(CancellationToken cancellationToken);
 
     /// <returns>The value under <paramref name="key"/>, or null when there is none.</returns>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
     [Alias("GetData")]
+    [SafeToRepeat]
     [return: Immutable]
     Task<JsonElement?> GetDataAsync(string key, CancellationToken cancellationToken);
 

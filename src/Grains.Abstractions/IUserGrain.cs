@@ -8,12 +8,14 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Live sessions of this user, most recently active first.</summary>
     /// <exception cref="InvalidSessionRequestException">the cursor is not one this service issued.</exception>
     [Alias("ListSessions")]
+    [SafeToRepeat]
     Task<SessionListPage> ListSessionsAsync(int limit, string? cursor, CancellationToken cancellationToken);
 
     [Alias("CountSessions")]
     Task<long> CountSessionsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Deletes every session of this user; returns how many were deleted.</summary>
+    /// <summary>Deletes every session of this user; returns how many were deleted (erasing twice erases the same).</summary>
     [Alias("Erase")]
+    [SafeToRepeat]
     Task<int> EraseAsync(CancellationToken cancellationToken);
 }

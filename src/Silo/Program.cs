@@ -34,8 +34,8 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownCoordinato
 builder.Services.AddHostedService<FailedStopDeadline>();
 
 builder.Services.AddSingleton<RequestRules>();
-builder.Services.AddSingleton<GrainCallRetry>();
-builder.Services.AddSingleton<SessionRequests>();
+builder.Services.AddSingleton<JsonBodies>();
+builder.Services.AddSingleton<SessionCommands>();
 builder.Services.AddSingleton<SessionChangeNotifier>();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.NameTheField);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();

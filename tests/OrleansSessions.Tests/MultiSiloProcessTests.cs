@@ -24,7 +24,7 @@ public sealed class MultiSiloProcessTests(ITestOutputHelper output)
             var response = await silo.Http.PostAsJsonAsync($"/v1/sessions/{session}/items", body);
             return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<AppendResult>(Json) : null;
         }
-        catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+        catch (Exception error) when (error is HttpRequestException or IOException or TaskCanceledException)
         {
             return null; // the silo died under the request: the caller retries elsewhere with the same operation id
         }
@@ -36,9 +36,9 @@ public sealed class MultiSiloProcessTests(ITestOutputHelper output)
         {
             return await silo.Http.GetFromJsonAsync<SessionInfo>($"/v1/sessions/{session}", Json);
         }
-        catch (HttpRequestException)
+        catch (Exception error) when (error is HttpRequestException or IOException or TaskCanceledException)
         {
-            return null; // killed meanwhile
+            return null; // killed meanwhile (also while its answer was being read: "the response ended prematurely")
         }
     }
 

@@ -36,7 +36,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
 
     private static ProblemDetails? Describe(Exception exception) => exception switch
     {
-        ApiProblemException refused => Problem(refused.Status, Problems.Title(refused.Status), refused.Message, refused.Field, refused.Limit),
+        ApiProblemException refused => Problem(refused.Status, Problems.Title(refused.Status), refused.Message, refused.Field),
         BadHttpRequestException bad => Problem(bad.StatusCode, Problems.Title(bad.StatusCode), bad.Message, "request"),
         RedisConnectionException or RedisTimeoutException => Describe(new SessionStoreUnavailableException(exception.Message)),
         _ when SessionProblem.Of(exception) is { } problem => Problem(problem.Status, problem.Title, problem.Detail, problem.Field, problem.Limit),

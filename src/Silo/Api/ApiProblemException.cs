@@ -1,16 +1,10 @@
 namespace OrleansSessions.Silo.Api;
 
-/// <summary>A request the API refuses: becomes an RFC 9457 problem naming <see cref="Field"/> and, where one
-/// applies, the <see cref="Limit"/> it broke.</summary>
-public sealed class ApiProblemException(int status, string field, string detail, object? limit = null) : Exception(detail)
+/// <summary>A request the HTTP API refuses for what only HTTP has (a media type, a credential's reach): an RFC 9457
+/// problem naming <see cref="Field"/>. What a request carries is refused as an
+/// <see cref="Abstractions.InvalidSessionRequestException"/>, whichever transport it came by.</summary>
+public sealed class ApiProblemException(int status, string field, string detail) : Exception(detail)
 {
     public int Status { get; } = status;
     public string Field { get; } = field;
-    public object? Limit { get; } = limit;
-
-    public static ApiProblemException BadRequest(string field, string detail, object? limit = null) =>
-        new(StatusCodes.Status400BadRequest, field, detail, limit);
-
-    public static ApiProblemException TooLarge(string field, string detail, object? limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, field, detail, limit);
 }

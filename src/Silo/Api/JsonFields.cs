@@ -1,8 +1,9 @@
 using System.Text.Json;
+using OrleansSessions.Abstractions;
 
 namespace OrleansSessions.Silo.Api;
 
-/// <summary>Reads optional fields of a request body; a field of the wrong type is a 400 naming it.</summary>
+/// <summary>Reads optional fields of a request body; a field of the wrong type is refused, naming it.</summary>
 public static class JsonFields
 {
     public static JsonElement? Optional(JsonElement body, string name) =>
@@ -13,7 +14,7 @@ public static class JsonFields
         if (Optional(body, name) is not { } value) return null;
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
         {
-            throw ApiProblemException.BadRequest(name, $"{name} must be a whole number from {min} to {max}.", max);
+            throw new InvalidSessionRequestException(name, $"{name} must be a whole number from {min} to {max}.", max);
         }
         return number;
     }
@@ -26,7 +27,7 @@ public static class JsonFields
         {
             if (property.Value.ValueKind != JsonValueKind.Null && !known.Contains(property.Name, StringComparer.Ordinal))
             {
-                throw ApiProblemException.BadRequest(path + property.Name,
+                throw new InvalidSessionRequestException(path + property.Name,
                     $"{path}{property.Name} is not a field of a history transaction; it has {string.Join(", ", known.Select(k => path + k))}.");
             }
         }
@@ -37,6 +38,6 @@ public static class JsonFields
         {
             null => null,
             { ValueKind: JsonValueKind.String } value => value.GetString(),
-            _ => throw ApiProblemException.BadRequest(name, $"{name} must be a string."),
+            _ => throw new InvalidSessionRequestException(name, $"{name} must be a string."),
         };
 }

@@ -16,7 +16,7 @@ public static class JsonRequest
         var document = await ReadValueAsync(request, limits, cancellationToken);
         if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
         document.Dispose();
-        throw ApiProblemException.BadRequest("body", "The body must be a JSON object.");
+        throw new InvalidSessionRequestException("body", "The body must be a JSON object.");
     }
 
     public static async Task<JsonDocument> ReadValueAsync(HttpRequest request, ApiLimits limits, CancellationToken cancellationToken)
@@ -35,7 +35,7 @@ public static class JsonRequest
         }
 
         var body = await ReadBoundedAsync(request, limits, cancellationToken);
-        if (!Utf8.IsValid(body.Span)) throw ApiProblemException.BadRequest("body", "The body is not valid UTF-8.");
+        if (!Utf8.IsValid(body.Span)) throw new InvalidSessionRequestException("body", "The body is not valid UTF-8.");
         try
         {
             return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
@@ -43,7 +43,7 @@ public static class JsonRequest
         catch (JsonException error)
         {
             var tooDeep = Inspect(body.Span).Deepest > limits.MaxJsonDepth;
-            throw ApiProblemException.BadRequest("body", InvalidJson(body.Span, limits.MaxJsonDepth, error), tooDeep ? limits.MaxJsonDepth : null);
+            throw new InvalidSessionRequestException("body", InvalidJson(body.Span, limits.MaxJsonDepth, error), tooDeep ? limits.MaxJsonDepth : null);
         }
     }
 
@@ -105,6 +105,6 @@ public static class JsonRequest
         }
     }
 
-    private static ApiProblemException BodyTooLarge(ApiLimits limits) =>
-        ApiProblemException.TooLarge("body", $"The body is larger than {limits.MaxRequestBodyBytes} bytes.", limits.MaxRequestBodyBytes);
+    private static InvalidSessionRequestException BodyTooLarge(ApiLimits limits) =>
+        new("body", $"The body is larger than {limits.MaxRequestBodyBytes} bytes.", limits.MaxRequestBodyBytes, tooLarge: true);
 }

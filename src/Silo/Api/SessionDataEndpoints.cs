@@ -41,12 +41,12 @@ public static class SessionDataEndpoints
     }
 
     private static async Task<IResult> GetAllAsync(string sessionId, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct) =>
-        Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetAllDataAsync(ct), safeToRepeat: true, ct));
+        Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetAllDataAsync(ct)));
 
     private static async Task<IResult> GetAsync(string sessionId, string key, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("key", key);
-        var value = await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetDataAsync(key, ct), safeToRepeat: true, ct);
+        var value = await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.GetDataAsync(key, ct));
         return value is { } found
             ? Results.Json(found)
             : throw new ApiProblemException(StatusCodes.Status404NotFound, "key", $"The session has no data under '{key}'.");
@@ -64,12 +64,13 @@ public static class SessionDataEndpoints
     }
 
     private static async Task<IResult> UpdateAsync(
-        string sessionId, string key, HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, string key, HttpRequest request, Caller caller, JsonBodies bind, SessionCommands commands, RequestRules rules,
+        IGrainFactory grains, CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         rules.Id("key", key);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
-        var (path, value) = parse.UpdateData(body.RootElement);
+        var (_, path, value) = commands.DataUpdate(key, bind.UpdateData(body.RootElement));
         return Results.Json(await caller.OnSessionAsync(grains, sessionId, g => g.UpdateDataAsync(key, path, value, ct)));
     }
 

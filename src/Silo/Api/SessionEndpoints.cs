@@ -73,11 +73,12 @@ public static class SessionEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct)
+        HttpRequest request, Caller caller, JsonBodies bind, SessionCommands commands, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
-        caller.RefuseChosenSessionId(JsonFields.Optional(body.RootElement, "sessionId") is not null);
-        var (sessionId, command) = parse.Create(body.RootElement, caller.UserId);
+        var asked = bind.CreateSession(body.RootElement, caller.UserId);
+        caller.RefuseChosenSessionId(asked.SessionId is not null);
+        var (sessionId, command) = commands.Create(asked);
         command = command with { UserId = caller.Owner(command.UserId)! };
         var info = await caller.Session(grains, sessionId).CreateAsync(command, ct);
         return Results.Created($"/v1/sessions/{Uri.EscapeDataString(sessionId)}", info);
@@ -94,37 +95,38 @@ public static class SessionEndpoints
 
     private static async Task<IResult> ReadItemsAsync(
         string sessionId, string? limit, string? afterSeq, string? role, string? safeStart, string? refreshTtl,
-        Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
+        Caller caller, SessionCommands commands, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
-        var query = new ItemsQuery(
+        var query = commands.Query(new ItemsQuery(
             (int?)rules.OptionalNumber("limit", limit, 1, int.MaxValue),
-            rules.OptionalNumber("afterSeq", afterSeq, 0, long.MaxValue / 2),
-            role is null ? null : rules.Text("role", role, rules.Limits.MaxNameLength),
+            rules.OptionalNumber("afterSeq", afterSeq, 0, SessionCommands.MaxAfterSeq),
+            role,
             rules.OptionalFlag("safeStart", safeStart),
-            rules.OptionalFlag("refreshTtl", refreshTtl));
-        return Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.ReadAsync(query, ct), safeToRepeat: true, ct));
+            rules.OptionalFlag("refreshTtl", refreshTtl)));
+        return Results.Ok(await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.ReadAsync(query, ct)));
     }
 
     private static async Task<IResult> AppendItemsAsync(
-        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, HttpRequest request, Caller caller, JsonBodies bind, SessionCommands commands, RequestRules rules, IGrainFactory grains,
+        CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
-        var command = parse.Append(body.RootElement);
+        var command = commands.Append(bind.Append(body.RootElement));
         command = command with { UserId = caller.Owner(command.UserId) };
         // A user token appends only to a session of its own that exists (no create-on-append: that would tell a free
         // id from another user's); the script checks the owner again, atomically with the append.
         if (caller.UserId is not null) await caller.GetInfoAsync(grains, sessionId, ct);
-        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.AppendAsync(command, ct), safeToRepeat: command.OperationId is not null, ct));
+        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.AppendAsync(command, ct)));
     }
 
-    private static Task<IResult> ReplaceItemsAsync(
-        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct) =>
-        ChangeHistoryAsync(sessionId, request, caller, parse.ReplaceItems, rules, grains, ct);
+    private static Task<IResult> ReplaceItemsAsync(string sessionId, HttpRequest request, Caller caller, JsonBodies bind,
+        SessionCommands commands, RequestRules rules, IGrainFactory grains, CancellationToken ct) =>
+        ChangeHistoryAsync(sessionId, request, caller, body => commands.Replace(bind.ReplaceItems(body)), rules, grains, ct);
 
-    private static Task<IResult> ApplyHistoryTransactionAsync(
-        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct) =>
-        ChangeHistoryAsync(sessionId, request, caller, parse.HistoryTransaction, rules, grains, ct);
+    private static Task<IResult> ApplyHistoryTransactionAsync(string sessionId, HttpRequest request, Caller caller, JsonBodies bind,
+        SessionCommands commands, RequestRules rules, IGrainFactory grains, CancellationToken ct) =>
+        ChangeHistoryAsync(sessionId, request, caller, body => commands.HistoryChange(bind.HistoryTransaction(body)), rules, grains, ct);
 
     private static async Task<IResult> ChangeHistoryAsync(string sessionId, HttpRequest request, Caller caller,
         Func<System.Text.Json.JsonElement, HistoryChangeCommand> parse, RequestRules rules, IGrainFactory grains, CancellationToken ct)
@@ -132,7 +134,7 @@ public static class SessionEndpoints
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
         var command = parse(body.RootElement);
-        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.ChangeHistoryAsync(command, ct), safeToRepeat: command.OperationId is not null, ct));
+        return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.ChangeHistoryAsync(command, ct)));
     }
 
     private static async Task<IResult> PopItemAsync(string sessionId, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
@@ -150,11 +152,12 @@ public static class SessionEndpoints
     }
 
     private static async Task<IResult> TrackAgentAsync(
-        string sessionId, HttpRequest request, Caller caller, SessionRequests parse, RequestRules rules, IGrainFactory grains, CancellationToken ct)
+        string sessionId, HttpRequest request, Caller caller, JsonBodies bind, SessionCommands commands, RequestRules rules, IGrainFactory grains,
+        CancellationToken ct)
     {
         rules.Id("sessionId", sessionId);
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
-        var agent = parse.TrackAgent(body.RootElement);
+        var agent = commands.Agent(bind.TrackAgent(body.RootElement).Agent);
         return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.TrackAgentAsync(agent, ct)));
     }
 }

@@ -27,13 +27,13 @@ public static class UserEndpoints
         caller.RequireSelf(rules.Id("userId", userId));
         var pageSize = rules.PageSize("limit", (int?)rules.OptionalNumber("limit", limit, 1, rules.Limits.MaxPageSize));
         rules.Cursor("cursor", cursor);
-        return Results.Ok(await caller.OnUserAsync(grains, userId, g => g.ListSessionsAsync(pageSize, cursor, ct), safeToRepeat: true, ct));
+        return Results.Ok(await caller.User(grains, userId).ListSessionsAsync(pageSize, cursor, ct));
     }
 
     private static async Task<IResult> EraseAsync(string userId, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
         caller.RequireSelf(rules.Id("userId", userId));
-        await caller.OnUserAsync(grains, userId, g => g.EraseAsync(ct), safeToRepeat: true, ct); // erasing twice erases the same
+        await caller.User(grains, userId).EraseAsync(ct);
         return Results.NoContent();
     }
 }

@@ -12,7 +12,7 @@ namespace OrleansSessions.Silo.Auth;
 /// Who is calling, and so what it may reach: a tenant's backend reaches its tenant's key space; a user token reaches
 /// only its user's sessions there. For a user token, another user's session answers exactly as a missing one does.
 /// </summary>
-public sealed class Caller(KeyScope scope, string? tenant, string? userId, GrainCallRetry retry)
+public sealed class Caller(KeyScope scope, string? tenant, string? userId)
 {
     public KeyScope Scope => scope;
 
@@ -31,20 +31,17 @@ public sealed class Caller(KeyScope scope, string? tenant, string? userId, Grain
         var isUser = principal.HasClaim(CallerClaims.Scope, CallerClaims.UserScope);
         var scope = services.GetRequiredService<KeyScopes>().For(keyPrefix);
         var user = isUser ? principal.FindFirstValue(CallerClaims.User) : null;
-        return ValueTask.FromResult(new Caller(scope, tenant, user, services.GetRequiredService<GrainCallRetry>()));
+        return ValueTask.FromResult(new Caller(scope, tenant, user));
     }
 
     public ISessionGrain Session(IGrainFactory grains, string sessionId) => grains.GetGrainByKey<ISessionGrain>(scope.GrainKey(sessionId));
 
     /// <summary>A call of the session's grain that, for a user token, reaches only that user's sessions: the grain checks
-    /// the owner in the same call as the operation, and answers another's session as a missing one. A call that is
-    /// <paramref name="safeToRepeat"/> (a read, a write with an operation id) is repeated if a silo's departure caught it.</summary>
-    public async Task<T> OnSessionAsync<T>(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task<T>> call,
-        bool safeToRepeat = false, CancellationToken ct = default)
+    /// the owner in the same call as the operation, and answers another's session as a missing one.</summary>
+    public async Task<T> OnSessionAsync<T>(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task<T>> call)
     {
         SessionAccess.LimitTo(userId); // flows with the grain call; reverts when this method returns
-        var grain = Session(grains, sessionId);
-        return safeToRepeat ? await retry.RunAsync(() => call(grain), ct) : await call(grain);
+        return await call(Session(grains, sessionId));
     }
 
     public Task OnSessionAsync(IGrainFactory grains, string sessionId, Func<ISessionGrain, Task> call) =>
@@ -56,14 +53,9 @@ public sealed class Caller(KeyScope scope, string? tenant, string? userId, Grain
 
     /// <summary>The session, if the caller may see it (a user token: only its user's), else not found.</summary>
     public Task<SessionInfo> GetInfoAsync(IGrainFactory grains, string sessionId, CancellationToken ct) =>
-        OnSessionAsync(grains, sessionId, g => g.GetInfoAsync(ct), safeToRepeat: true, ct);
+        OnSessionAsync(grains, sessionId, g => g.GetInfoAsync(ct));
 
-    /// <summary>A call of a user's grain; <paramref name="safeToRepeat"/> as for sessions.</summary>
-    public Task<T> OnUserAsync<T>(IGrainFactory grains, string userId, Func<IUserGrain, Task<T>> call, bool safeToRepeat, CancellationToken ct)
-    {
-        var grain = grains.GetGrainByKey<IUserGrain>(scope.GrainKey(userId));
-        return safeToRepeat ? retry.RunAsync(() => call(grain), ct) : call(grain);
-    }
+    public IUserGrain User(IGrainFactory grains, string userId) => grains.GetGrainByKey<IUserGrain>(scope.GrainKey(userId));
 
     /// <summary>A user token may act only for its own user: another one is answered as an unknown user.</summary>
     public void RequireSelf(string requestedUserId)

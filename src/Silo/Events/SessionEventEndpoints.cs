@@ -109,6 +109,6 @@ public static class SessionEventEndpoints
         {
             return (incarnation, version);
         }
-        throw ApiProblemException.BadRequest("Last-Event-ID", "Last-Event-ID is not the id of an event this stream sent.");
+        throw new InvalidSessionRequestException("Last-Event-ID", "Last-Event-ID is not the id of an event this stream sent.");
     }
 }
