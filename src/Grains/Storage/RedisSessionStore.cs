@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Storage.Scripts;
 using StackExchange.Redis;
 
 namespace OrleansSessions.Grains.Storage;
