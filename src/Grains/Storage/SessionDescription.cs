@@ -1,21 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
 using OrleansSessions.Abstractions;
-using StackExchange.Redis;
 using OrleansSessions.Contracts;
+using OrleansSessions.Grains.Storage.Scripts;
 
 namespace OrleansSessions.Grains.Storage;
 
-/// <summary>Builds a <see cref="SessionInfo"/> from the scripts' describe() reply: {HGETALL meta, ZCARD items, agents}.</summary>
+/// <summary>Builds a <see cref="SessionInfo"/> from the scripts' describe() reply.</summary>
 internal static class SessionDescription
 {
-    public static SessionInfo Parse(string sessionId, RedisResult description, Func<string, string> unprotect)
+    public static SessionInfo Parse(string sessionId, StoredDescription description, Func<string, string> unprotect)
     {
-        var parts = (RedisResult[])description!;
-        var flat = (string[])parts[0]!;
-        var meta = new Dictionary<string, string>(flat.Length / 2);
-        for (var i = 0; i + 1 < flat.Length; i += 2) meta[flat[i]] = flat[i + 1];
-
+        var meta = description.Meta;
         var metadata = Text(meta, "metadata") is { } storedMetadata ? unprotect(storedMetadata) : null;
         var expiresAt = Number(meta, "expiresAt");
         return new SessionInfo(
@@ -24,20 +20,20 @@ internal static class SessionDescription
             Title: Text(meta, "title") is { } title ? unprotect(title) : null,
             CreatedAt: Time(Number(meta, "createdAt")),
             UpdatedAt: Time(Number(meta, "updatedAt")),
-            ItemCount: (long)parts[1],
+            ItemCount: description.ItemCount,
             LastSeq: Number(meta, "lastSeq"),
             Version: Number(meta, "version"),
             CurrentAgent: Text(meta, "currentAgent"),
-            AgentsUsed: (string[])parts[2]!,
+            AgentsUsed: description.AgentsUsed,
             Metadata: metadata is null ? null : JsonDocument.Parse(metadata).RootElement.Clone(),
             ExpiresAt: expiresAt > 0 ? Time(expiresAt) : null,
             TokenTotal: Number(meta, "tokens"));
     }
 
-    private static string? Text(Dictionary<string, string> meta, string field) =>
+    private static string? Text(IReadOnlyDictionary<string, string> meta, string field) =>
         meta.TryGetValue(field, out var value) && value.Length > 0 ? value : null;
 
-    private static long Number(Dictionary<string, string> meta, string field) =>
+    private static long Number(IReadOnlyDictionary<string, string> meta, string field) =>
         meta.TryGetValue(field, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
 
     private static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);

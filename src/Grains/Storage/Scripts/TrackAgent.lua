@@ -1,0 +1,9 @@
+-- Makes an agent the session's current one. Runs after SessionPrelude.lua.
+-- KEYS: 1 meta, 2 items, 3 ops, 4 agents, 5 data, 6 events (the session's keys, described in SessionPrelude.lua).
+-- ARGV: 1 agent.
+-- Returns {'missing'} or {'ok', description}.
+
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+use_agent(ARGV[1])
+commit_change(server_now_ms())
+return {'ok', describe()}
