@@ -12,6 +12,7 @@ namespace OrleansSessions.Tests;
 
 /// <summary>The default with no Redis configured: the silo runs its own Garnet with auth off (and says so), and
 /// sessions survive a restart.</summary>
+[Trait("Category", TestCategory.Process)]
 public sealed class EmbeddedStoreTests
 {
     [Fact]

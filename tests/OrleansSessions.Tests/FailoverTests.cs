@@ -17,6 +17,7 @@ namespace OrleansSessions.Tests;
 /// plus a margin, clients see only 503s with Retry-After or broken connections meanwhile, and every acknowledged batch
 /// is stored exactly once, whole, in order, however often it was retried.
 /// </summary>
+[Trait("Category", TestCategory.Process)]
 [Collection(nameof(MultiSiloProcessTests))] // several silo processes; not beside the other process tests
 public sealed class FailoverTests(ITestOutputHelper output)
 {

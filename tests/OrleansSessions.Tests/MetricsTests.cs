@@ -10,6 +10,7 @@ namespace OrleansSessions.Tests;
 
 /// <summary>After traffic through a silo process, /metrics (Prometheus text, admin keys only) carries the service's series — appends, items,
 /// group-commit sizes, script time, reads by source, open live streams — beside ASP.NET Core's and Orleans' own.</summary>
+[Trait("Category", TestCategory.Process)]
 [Collection(nameof(MultiSiloProcessTests))] // a silo process; not beside the other process tests
 public sealed class MetricsTests(ITestOutputHelper output)
 {

@@ -12,6 +12,7 @@ using OrleansSessions.Contracts;
 namespace OrleansSessions.Tests;
 
 /// <summary>Silo processes on one Redis, hammered through all of them, one killed with SIGKILL mid-load.</summary>
+[Trait("Category", TestCategory.Process)]
 [Collection(nameof(MultiSiloProcessTests))] // each test runs several silo processes; not beside the others
 public sealed class MultiSiloProcessTests(ITestOutputHelper output)
 {

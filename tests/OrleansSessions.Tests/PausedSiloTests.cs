@@ -16,6 +16,7 @@ namespace OrleansSessions.Tests;
 /// append was acknowledged contains it —, it stops itself with a non-zero exit code (it learns at its next lease renewal
 /// that it was declared dead, or Orleans does), and every acknowledged item is stored exactly once, in order.
 /// </summary>
+[Trait("Category", TestCategory.Process)]
 [Collection(nameof(MultiSiloProcessTests))] // several silo processes; not beside the other process tests
 public sealed class PausedSiloTests(ITestOutputHelper output)
 {

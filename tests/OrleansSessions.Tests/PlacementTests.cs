@@ -10,6 +10,7 @@ namespace OrleansSessions.Tests;
 /// <summary>Where activations go, on three silo processes clustered through Redis: one per session cluster-wide even
 /// when its first calls race in through every silo, and new sessions spread with the requests (Orleans:Placement
 /// PreferLocal, the default).</summary>
+[Trait("Category", TestCategory.Process)]
 [Collection(nameof(MultiSiloProcessTests))] // several silo processes; not beside the other process tests
 public sealed class PlacementTests(ITestOutputHelper output)
 {

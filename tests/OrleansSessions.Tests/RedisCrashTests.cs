@@ -18,6 +18,7 @@ namespace OrleansSessions.Tests;
 /// and every acknowledged batch is stored exactly once, whole. Without persistence (the membership table is gone):
 /// every silo stops with exit code 1 and says why, so an orchestrator starts it again into a new table.
 /// </summary>
+[Trait("Category", TestCategory.Process)]
 [Collection(nameof(MultiSiloProcessTests))] // several silo processes; not beside the other process tests
 public sealed class RedisCrashTests(ITestOutputHelper output)
 {

@@ -18,6 +18,7 @@ namespace OrleansSessions.Tests;
 /// dropped on accept on to another silo (as nginx does); clients follow Retry-After. No client sees a 5xx or a broken
 /// connection, and every acknowledged batch is stored exactly once, whole, where its acknowledgement said.
 /// </summary>
+[Trait("Category", TestCategory.Process)]
 [Collection(nameof(MultiSiloProcessTests))] // several silo processes; not beside the other process tests
 public sealed class RollingRestartTests(ITestOutputHelper output)
 {

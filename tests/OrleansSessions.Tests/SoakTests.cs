@@ -13,6 +13,7 @@ namespace OrleansSessions.Tests;
 /// is the service's own. After a 25 s warm-up each silo's resident memory stays within 15% of where it stood; no silo logs a
 /// thread-pool delay; and once the load stops the idle activations are deactivated (Orleans:IdleDeactivationAge 30 s).
 /// </summary>
+[Trait("Category", TestCategory.Process)]
 [Collection(nameof(MultiSiloProcessTests))] // several silo processes; not beside the other process tests
 public sealed class SoakTests(ITestOutputHelper output)
 {

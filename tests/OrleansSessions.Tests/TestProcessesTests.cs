@@ -5,6 +5,7 @@ namespace OrleansSessions.Tests;
 
 /// <summary>No server the suite starts outlives it: each carries the run's marker, and the watchdog kills what carries
 /// it once the test process is gone.</summary>
+[Trait("Category", TestCategory.Process)]
 public sealed class TestProcessesTests
 {
     [Fact]

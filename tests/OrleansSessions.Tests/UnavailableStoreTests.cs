@@ -7,6 +7,7 @@ using OrleansSessions.Tests.Infrastructure;
 namespace OrleansSessions.Tests;
 
 /// <summary>When its Redis goes away or stalls the silo stays up and answers 503 problems with Retry-After, never a 500.</summary>
+[Trait("Category", TestCategory.Process)]
 public sealed class UnavailableStoreTests
 {
     /// <summary>Sends until the answer is not a 503, waiting as Retry-After says, as a client does: on a loaded machine
