@@ -24,12 +24,12 @@ public sealed class AgentSession
 {
     private readonly ISessionsClient _client;
 
-    private AgentSession(ISessionsClient client, SessionInfo info, bool safeWindows)
+    private AgentSession(ISessionsClient client, SessionInfo info, bool safeStart)
     {
         _client = client;
         UserId = info.UserId;
         ConversationId = info.SessionId;
-        SafeWindows = safeWindows;
+        SafeStart = safeStart;
         Remember(info.CurrentAgent, info.AgentsUsed);
     }
 
@@ -38,7 +38,7 @@ public sealed class AgentSession
     public string ConversationId { get; }
 
     /// <summary>When on (the default), newest-N reads never start with a tool output whose call was cut off.</summary>
-    public bool SafeWindows { get; }
+    public bool SafeStart { get; }
 
     /// <summary>The agent last tracked, as of this object's last call.</summary>
     public string? CurrentAgent { get; private set; }
@@ -47,19 +47,19 @@ public sealed class AgentSession
 
     /// <summary>Creates a conversation for <paramref name="userId"/> with a generated id (or the one given).</summary>
     public static async Task<AgentSession> CreateAsync(
-        ISessionsClient client, string userId, TimeSpan? ttl = null, string? conversationId = null, bool safeWindows = true,
+        ISessionsClient client, string userId, TimeSpan? ttl = null, string? conversationId = null, bool safeStart = true,
         CancellationToken cancellationToken = default)
     {
         var info = await client.CreateSessionAsync(
             new CreateSessionRequest(userId, conversationId ?? Guid.NewGuid().ToString("N")[..16], TtlSeconds: Seconds(ttl)), cancellationToken);
-        return new AgentSession(client, info, safeWindows);
+        return new AgentSession(client, info, safeStart);
     }
 
     /// <summary>Loads a conversation by its id alone; its owner and agent tracking come from the store.</summary>
     /// <exception cref="SessionsNotFoundException">no such conversation.</exception>
     public static async Task<AgentSession> LoadAsync(
-        ISessionsClient client, string conversationId, bool safeWindows = true, CancellationToken cancellationToken = default) =>
-        new(client, await client.GetSessionAsync(conversationId, cancellationToken), safeWindows);
+        ISessionsClient client, string conversationId, bool safeStart = true, CancellationToken cancellationToken = default) =>
+        new(client, await client.GetSessionAsync(conversationId, cancellationToken), safeStart);
 
     /// <summary>One page of the user's conversations, most recently active first.</summary>
     public static Task<SessionListPage> ListConversationsAsync(
@@ -90,7 +90,7 @@ public sealed class AgentSession
     /// <summary>The newest <paramref name="topK"/> items (all when null), oldest first. No hidden cap.</summary>
     public async Task<IReadOnlyList<JsonElement>> GetMessagesAsync(int? topK = null, CancellationToken cancellationToken = default)
     {
-        var page = await _client.GetItemsAsync(ConversationId, new ItemsQuery(topK, SafeStart: SafeWindows), cancellationToken);
+        var page = await _client.GetItemsAsync(ConversationId, new ItemsQuery(topK, SafeStart: SafeStart), cancellationToken);
         return page.Items.Select(i => i.Item).ToList();
     }
 

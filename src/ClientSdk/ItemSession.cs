@@ -18,7 +18,7 @@ public sealed record ItemSessionOptions
     public bool RefreshTtlOnRead { get; init; }
 
     /// <summary>Newest-N reads never start with a tool output whose call was cut off (on by default).</summary>
-    public bool SafeWindows { get; init; } = true;
+    public bool SafeStart { get; init; } = true;
 }
 
 /// <summary>
@@ -35,7 +35,7 @@ public sealed class ItemSession(ISessionsClient client, string sessionId, ItemSe
         try
         {
             var page = await client.GetItemsAsync(SessionId,
-                new ItemsQuery(limit, SafeStart: options.SafeWindows, RefreshTtl: options.RefreshTtlOnRead), cancellationToken);
+                new ItemsQuery(limit, SafeStart: options.SafeStart, RefreshTtl: options.RefreshTtlOnRead), cancellationToken);
             return page.Items.Select(i => i.Item).ToList();
         }
         catch (SessionsNotFoundException)

@@ -14,7 +14,7 @@ public static class ItemsWindow
         if (query.Role is { } role) chosen = chosen.Where(i => HasRole(i.Json, role));
         if (query.Limit is { } limit) chosen = query.AfterSeq is null ? chosen.TakeLast(limit) : chosen.Take(limit);
         var window = ReferenceEquals(chosen, items) ? items : chosen.ToList();
-        return query.SafeStart ? ModelInputWindow.DropOrphanToolOutputs(window) : window;
+        return query.SafeStart ? ModelInputWindow.SafeStart(window) : window;
     }
 
     /// <summary>Whether the item is an object whose top-level "role" is <paramref name="role"/>, read without parsing it whole.</summary>

@@ -11,7 +11,8 @@ namespace OrleansSessions.Grains;
 /// </summary>
 public static class ModelInputWindow
 {
-    public static IReadOnlyList<SessionItem> DropOrphanToolOutputs(IReadOnlyList<SessionItem> window)
+    /// <summary>The window without the tool outputs whose call is not in it: what the read option safeStart answers.</summary>
+    public static IReadOnlyList<SessionItem> SafeStart(IReadOnlyList<SessionItem> window)
     {
         var calls = new HashSet<string>();
         var kept = new List<SessionItem>(window.Count);

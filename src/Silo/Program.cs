@@ -28,7 +28,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>()
 builder.Services.AddSingleton(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);
 var cluster = builder.UseSessionSilo();
 builder.AddSiloTelemetry(cluster);
-builder.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<ShutdownCoordinator>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownCoordinator>());
 builder.Services.AddHostedService<FailedStopDeadline>();
@@ -67,7 +67,7 @@ app.MapSessionEventEndpoints();
 app.MapUserEndpoints();
 app.MapTokenEndpoints();
 app.MapInspector();
-if (SiloOptions.DashboardEnabled(app.Configuration))
+if (SiloHostOptions.DashboardEnabled(app.Configuration))
 {
     app.MapOrleansDashboard(DashboardAccess.Path).RequireAuthorization(AuthServiceCollectionExtensions.AdminPolicy);
 }

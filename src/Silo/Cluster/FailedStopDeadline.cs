@@ -10,7 +10,7 @@ namespace OrleansSessions.Silo.Cluster;
 /// orchestrator to start it again. A stop without a failure (SIGTERM) is not bounded here.
 /// </summary>
 public sealed partial class FailedStopDeadline(
-    IHostApplicationLifetime lifetime, IOptions<SiloOptions> options, ILogger<FailedStopDeadline> logger) : IHostedService
+    IHostApplicationLifetime lifetime, IOptions<SiloHostOptions> options, ILogger<FailedStopDeadline> logger) : IHostedService
 {
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 

@@ -22,7 +22,7 @@ public static class SiloHosting
             silo.AddSessionGrains();
             silo.AddActivityPropagation(); // grain calls join the HTTP request's trace
             silo.AddOutgoingGrainCallFilter<GrainCallRetryFilter>(); // safe calls caught by a silo's departure are made again
-            if (SiloOptions.DashboardEnabled(builder.Configuration)) silo.AddDashboard();
+            if (SiloHostOptions.DashboardEnabled(builder.Configuration)) silo.AddDashboard();
             if (clustered)
             {
                 // Listens on the advertised address only (listenOnAnyHostAddress: false): never on every interface.

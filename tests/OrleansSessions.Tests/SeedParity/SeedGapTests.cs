@@ -44,7 +44,7 @@ public sealed class SeedGapTests
     {
         await using var silo = await SiloClient.StartAsync(transport);
         var session = new ItemSession(silo.Client, "window", new ItemSessionOptions { UserId = "u" });
-        var raw = new ItemSession(silo.Client, "window", new ItemSessionOptions { UserId = "u", SafeWindows = false });
+        var raw = new ItemSession(silo.Client, "window", new ItemSessionOptions { UserId = "u", SafeStart = false });
         await session.AddItemsAsync(
         [
             Items.Parse("""{"role":"user","content":"weather in Paris and Rome?"}"""),

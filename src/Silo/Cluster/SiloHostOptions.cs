@@ -2,7 +2,9 @@ using System.ComponentModel.DataAnnotations;
 
 namespace OrleansSessions.Silo.Cluster;
 
-public sealed class SiloOptions
+/// <summary>The host side of a silo (section "Silo"): how it drains on shutdown, and whether it serves the dashboard.
+/// Not Orleans' own <see cref="Orleans.Configuration.SiloOptions"/>.</summary>
+public sealed class SiloHostOptions
 {
     public const string Section = "Silo";
 
