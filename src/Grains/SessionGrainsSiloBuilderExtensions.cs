@@ -31,6 +31,8 @@ public static class SessionGrainsSiloBuilderExtensions
         services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Keys);
         services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Sessions);
         services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Users);
+        services.AddSingleton<SessionEventReader>();
+        services.AddSingleton<SessionStoreHealthCheck>();
 
         silo.AddIncomingGrainCallFilter<StoreFailureFilter>();
         return silo;
