@@ -32,12 +32,12 @@ public sealed class SessionChangeFeed
 
     /// <summary>Whether the server has confirmed the session's channel subscription on the current connection (after
     /// a reconnection, StackExchange.Redis subscribes again on its own, and this is false until the server answers).</summary>
-    public bool IsListening(RedisKeys keys, string sessionId) =>
+    internal bool IsListening(RedisKeys keys, string sessionId) =>
         _redis.GetSubscriber().SubscribedEndpoint(keys.SessionChannel(sessionId)) is not null;
 
     /// <summary>Calls <paramref name="onChange"/> with each message of the session's channel until disposed; the
     /// subscription is in place when the returned task completes.</summary>
-    public async Task<IAsyncDisposable> WatchAsync(RedisKeys keys, string sessionId, Action<RedisValue> onChange) =>
+    internal async Task<IAsyncDisposable> WatchAsync(RedisKeys keys, string sessionId, Action<RedisValue> onChange) =>
         await SubscribeAsync(keys, sessionId, onChange);
 
     /// <summary>A wake-up at each change of the session until disposed (a live stream's: it carries nothing, and the
