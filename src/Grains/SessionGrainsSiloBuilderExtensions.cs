@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Caching;
 using OrleansSessions.Grains.Storage;
+using StackExchange.Redis;
 
 namespace OrleansSessions.Grains;
 
@@ -27,10 +29,13 @@ public static class SessionGrainsSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<UserIndexTouches>());
 
         services.AddSingleton<ItemCipher>();
-        services.AddSingleton<KeyScopes>();
+        services.AddSingleton(sp => new KeyScopes(sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<IOptions<SessionStoreOptions>>(), sp.GetRequiredService<ItemCipher>()));
         services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Keys);
         services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Sessions);
         services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Users);
+        services.AddSingleton<SessionEventReader>();
+        services.AddSingleton<SessionStoreHealthCheck>();
 
         silo.AddIncomingGrainCallFilter<StoreFailureFilter>();
         return silo;

@@ -36,7 +36,6 @@ builder.Services.AddHostedService<FailedStopDeadline>();
 builder.Services.AddSingleton<RequestRules>();
 builder.Services.AddSingleton<JsonBodies>();
 builder.Services.AddSingleton<SessionCommands>();
-builder.Services.AddSingleton<SessionChangeNotifier>();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.NameTheField);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);

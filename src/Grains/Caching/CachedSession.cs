@@ -9,7 +9,7 @@ namespace OrleansSessions.Grains.Caching;
 /// was sent as — at a known version of a known incarnation. Touched only inside the grain's calls;
 /// <see cref="Evicted"/> is set from outside by the budget and honoured at the next call.
 /// </summary>
-public sealed class CachedSession
+internal sealed class CachedSession
 {
     private const int ItemOverhead = 64; // the record, its seq, time and array header, and the list's slot
 

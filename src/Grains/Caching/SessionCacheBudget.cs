@@ -21,7 +21,7 @@ public sealed class SessionCacheBudget(IOptions<SessionCacheOptions> options)
     }
 
     /// <summary>Records <paramref name="cache"/>'s current size and use.</summary>
-    public void Touch(CachedSession cache)
+    internal void Touch(CachedSession cache)
     {
         lock (_lock)
         {
@@ -47,7 +47,7 @@ public sealed class SessionCacheBudget(IOptions<SessionCacheOptions> options)
         }
     }
 
-    public void Release(CachedSession cache)
+    internal void Release(CachedSession cache)
     {
         lock (_lock) Forget(cache);
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Clustering.Redis;
@@ -15,8 +14,8 @@ namespace OrleansSessions.Grains.Caching;
 /// time (ProbeTimeout × NumMissedProbesLimit), measured on a monotonic clock from when the renewing read began.
 /// </summary>
 public sealed partial class SiloLease(
-    IMembershipTable membership, ILocalSiloDetails silo, IOptions<ClusterMembershipOptions> detection, IHostApplicationLifetime lifetime,
-    ILogger<SiloLease> logger)
+    IMembershipTable membership, ILocalSiloDetails silo, IOptions<ClusterMembershipOptions> detection,
+    IEnumerable<ISiloStandingListener> listeners, ILogger<SiloLease> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource _stop = new();
@@ -33,8 +32,10 @@ public sealed partial class SiloLease(
     /// <summary>Reads this silo's membership row once; renews the lease when it says Active. A row that says Dead
     /// means the cluster gave up on this silo while it was unreachable or paused, and has moved its sessions; no row,
     /// or no table at all, means the membership table was lost (a Redis restarted without its data), and Orleans would
-    /// run on with a cluster view no other silo shares. Either way the silo stops at once with exit code 1, so an
-    /// orchestrator starts it afresh (and it joins the cluster again) and no client is served by it meanwhile.</summary>
+    /// run on with a cluster view no other silo shares. Either way the lease stops renewing and raises "lost my
+    /// standing" to the <see cref="ISiloStandingListener"/>s, and the host decides (the silo's own stops at once with
+    /// exit code 1, so an orchestrator starts it afresh, it joins the cluster again, and no client is served by it
+    /// meanwhile).</summary>
     /// <returns>Whether the lease was renewed.</returns>
     public async Task<bool> RenewAsync()
     {
@@ -45,11 +46,19 @@ public sealed partial class SiloLease(
             Volatile.Write(ref _validUntil, started + (long)(Duration.TotalSeconds * Stopwatch.Frequency));
             return true;
         }
-        if (status == SiloStatus.Dead) LogDeclaredDead(silo.SiloAddress.ToString());
-        else if (status == SiloStatus.None) LogMembershipLost(silo.SiloAddress.ToString());
+        StandingLoss loss;
+        if (status == SiloStatus.Dead)
+        {
+            LogDeclaredDead(silo.SiloAddress.ToString());
+            loss = StandingLoss.DeclaredDead;
+        }
+        else if (status == SiloStatus.None)
+        {
+            LogMembershipLost(silo.SiloAddress.ToString());
+            loss = StandingLoss.MembershipLost;
+        }
         else return false; // joining or leaving: no lease, nothing else to do
-        Environment.ExitCode = 1;
-        lifetime.StopApplication();
+        foreach (var listener in listeners) listener.OnStandingLost(loss);
         await _stop.CancelAsync();
         return false;
     }

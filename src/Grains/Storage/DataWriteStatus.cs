@@ -1,3 +1,3 @@
 namespace OrleansSessions.Grains.Storage;
 
-public enum DataWriteStatus { Missing, Stale, Written }
+internal enum DataWriteStatus { Missing, Stale, Written }

@@ -16,4 +16,4 @@ public sealed record EventsRead(
 }
 
 /// <summary>A whole session as the cache loads it: its description, incarnation and every item.</summary>
-public sealed record SessionSnapshot(SessionInfo Info, long Incarnation, IReadOnlyList<SessionItem> Items);
+internal sealed record SessionSnapshot(SessionInfo Info, long Incarnation, IReadOnlyList<SessionItem> Items);

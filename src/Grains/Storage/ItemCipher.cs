@@ -11,7 +11,7 @@ namespace OrleansSessions.Grains.Storage;
 /// to another session does not decrypt. Stored form: "~e1.{keyId}.{base64url(nonce | tag | ciphertext)}" — never
 /// valid JSON, so plaintext written before encryption was enabled is still told apart and read.
 /// </summary>
-public sealed class ItemCipher
+internal sealed class ItemCipher
 {
     private readonly Dictionary<string, byte[]> _masterKeys = [];
     private readonly string? _activeKeyId;

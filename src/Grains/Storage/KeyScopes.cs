@@ -5,17 +5,35 @@ using StackExchange.Redis;
 
 namespace OrleansSessions.Grains.Storage;
 
-/// <summary>One Redis key space: its key names, session store and user index.</summary>
-public sealed record KeyScope(string? KeyPrefix, RedisKeys Keys, RedisSessionStore Sessions, RedisUserIndex Users)
+/// <summary>One Redis key space: its key names, session store and user index (those three seen only inside the
+/// grains' assembly; the host names a key space and reaches its storage through the services that take one).</summary>
+public sealed record KeyScope
 {
+    internal KeyScope(string? keyPrefix, RedisKeys keys, RedisSessionStore sessions, RedisUserIndex users) =>
+        (KeyPrefix, Keys, Sessions, Users) = (keyPrefix, keys, sessions, users);
+
+    public string? KeyPrefix { get; }
+
+    internal RedisKeys Keys { get; }
+
+    internal RedisSessionStore Sessions { get; }
+
+    internal RedisUserIndex Users { get; }
+
     /// <summary>The key of the grain that holds <paramref name="id"/> in this key space.</summary>
     public string GrainKey(string id) => GrainKeys.Scoped(KeyPrefix, id);
 }
 
 /// <summary>The key spaces this silo serves: the default one and one per tenant prefix, made on first use.</summary>
-public sealed class KeyScopes(IConnectionMultiplexer redis, IOptions<SessionStoreOptions> options, ItemCipher cipher)
+public sealed class KeyScopes
 {
     private readonly ConcurrentDictionary<string, KeyScope> _scopes = new();
+    private readonly IConnectionMultiplexer _redis;
+    private readonly IOptions<SessionStoreOptions> _options;
+    private readonly ItemCipher _cipher;
+
+    internal KeyScopes(IConnectionMultiplexer redis, IOptions<SessionStoreOptions> options, ItemCipher cipher) =>
+        (_redis, _options, _cipher) = (redis, options, cipher);
 
     public KeyScope Default => For(null);
 
@@ -23,11 +41,11 @@ public sealed class KeyScopes(IConnectionMultiplexer redis, IOptions<SessionStor
     /// session never has two grain keys.</summary>
     public KeyScope For(string? keyPrefix)
     {
-        var named = keyPrefix == options.Value.KeyPrefix ? null : keyPrefix;
+        var named = keyPrefix == _options.Value.KeyPrefix ? null : keyPrefix;
         return _scopes.GetOrAdd(named ?? "", _ =>
         {
-            var keys = new RedisKeys(named ?? options.Value.KeyPrefix);
-            return new KeyScope(named, keys, new RedisSessionStore(redis, keys, cipher), new RedisUserIndex(redis, keys));
+            var keys = new RedisKeys(named ?? _options.Value.KeyPrefix);
+            return new KeyScope(named, keys, new RedisSessionStore(_redis, keys, _cipher), new RedisUserIndex(_redis, keys));
         });
     }
 
@@ -35,7 +53,7 @@ public sealed class KeyScopes(IConnectionMultiplexer redis, IOptions<SessionStor
     public (KeyScope Scope, string Id) Of(string grainKey)
     {
         var (keyPrefix, id) = GrainKeys.Split(grainKey);
-        if (keyPrefix is not null && keyPrefix == options.Value.KeyPrefix)
+        if (keyPrefix is not null && keyPrefix == _options.Value.KeyPrefix)
         {
             // The same session under a second grain key would have a second activation, and a second writer.
             throw new InvalidSessionRequestException("keyPrefix",

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace OrleansSessions.Grains.Storage;
 
 /// <summary>Key names. All keys of one session share the hash tag {s:id}; a user's index has the tag {u:id}.</summary>
-public sealed class RedisKeys(string prefix)
+internal sealed class RedisKeys(string prefix)
 {
     public string Prefix => prefix;
 

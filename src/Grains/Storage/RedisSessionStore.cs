@@ -6,7 +6,7 @@ using OrleansSessions.Contracts;
 namespace OrleansSessions.Grains.Storage;
 
 /// <summary>Session state in Redis. Every method is one script (or one command) on the session's hash tag.</summary>
-public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, ItemCipher cipher)
+internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, ItemCipher cipher)
 {
     private IDatabase Db => redis.GetDatabase();
 

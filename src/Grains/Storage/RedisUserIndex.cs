@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace OrleansSessions.Grains.Storage;
 
 /// <summary>Each user's conversation index: a sorted set of session ids scored by last activity (server µs).</summary>
-public sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys)
+internal sealed class RedisUserIndex(IConnectionMultiplexer redis, RedisKeys keys)
 {
     private IDatabase Db => redis.GetDatabase();
 

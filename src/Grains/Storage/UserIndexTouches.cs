@@ -19,7 +19,7 @@ public sealed partial class UserIndexTouches(IOptions<SessionStoreOptions> optio
     private Task _flusher = Task.CompletedTask;
 
     /// <param name="activityUs">When the session was last written, in µs of Redis server time.</param>
-    public void Touch(RedisUserIndex index, string userId, string sessionId, long activityUs)
+    internal void Touch(RedisUserIndex index, string userId, string sessionId, long activityUs)
     {
         lock (_lock)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OrleansSessions.Grains.Storage;
 using OrleansSessions.Silo.Cluster;
 
@@ -13,19 +14,14 @@ public static class HealthEndpoints
     }
 
     /// <summary>Ready when the silo is not stopping and a Redis round trip succeeds within two seconds.</summary>
-    private static async Task<IResult> ReadyAsync(RedisSessionStore store, ShutdownCoordinator shutdown, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(SessionStoreHealthCheck store, ShutdownCoordinator shutdown, CancellationToken ct)
     {
         if (shutdown.IsStopping)
         {
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "The silo is stopping.");
         }
-        var ping = store.PingAsync();
-        if (await Task.WhenAny(ping, Task.Delay(TimeSpan.FromSeconds(2), ct)) == ping && ping.IsCompletedSuccessfully)
-        {
-            return Results.Ok(new { status = "ready" });
-        }
-        _ = ping.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // observed, not rethrown
-        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready",
-            detail: "Redis did not answer a PING within 2 seconds.");
+        var health = await store.CheckAsync(ct);
+        if (health.Status == HealthStatus.Healthy) return Results.Ok(new { status = "ready" });
+        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: health.Description);
     }
 }

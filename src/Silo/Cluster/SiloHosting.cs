@@ -2,6 +2,7 @@ using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansSessions.Grains;
+using OrleansSessions.Grains.Caching;
 using OrleansSessions.Rules;
 using OrleansSessions.Silo.Redis;
 
@@ -20,6 +21,7 @@ public static class SiloHosting
         builder.UseOrleans(silo =>
         {
             silo.AddSessionGrains();
+            silo.Services.AddSingleton<ISiloStandingListener, StopOnLostStanding>(); // the lease reports; the host stops
             silo.AddActivityPropagation(); // grain calls join the HTTP request's trace
             silo.AddOutgoingGrainCallFilter<GrainCallRetryFilter>(); // safe calls caught by a silo's departure are made again
             if (SiloHostOptions.DashboardEnabled(builder.Configuration)) silo.AddDashboard();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
+using OrleansSessions.Grains.Caching;
 using OrleansSessions.Grains.Storage;
 using OrleansSessions.Silo.Api;
 using OrleansSessions.Silo.Auth;
@@ -33,19 +34,18 @@ public static class SessionEventEndpoints
 
     private static async Task StreamAsync(
         string sessionId, string? lastEventId, HttpContext context, Caller caller, RequestRules rules, IGrainFactory grains,
-        SessionChangeNotifier notifier, SessionTelemetry telemetry, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime,
+        SessionChangeFeed changes, SessionEventReader events, SessionTelemetry telemetry, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime,
         CancellationToken requestAborted)
     {
         using var streaming = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
         var ct = streaming.Token;
         rules.Id("sessionId", sessionId);
         if (caller.UserId is not null) await caller.GetInfoAsync(grains, sessionId, ct);
-        var store = caller.Scope.Sessions;
         var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         var position = resumeFrom is null ? (Incarnation: 0L, Version: 0L) : ParseEventId(resumeFrom);
 
-        await using var watch = await notifier.WatchAsync(caller.Scope.Keys, sessionId);
-        var start = await store.ReadEventsAsync(sessionId, position.Incarnation, position.Version, 0, refreshTtl: false);
+        await using var watch = await changes.WatchAsync(caller.Scope, sessionId);
+        var start = await events.ReadAsync(caller.Scope, sessionId, position.Incarnation, position.Version, 0);
         if (start.Status == EventsReadStatus.Missing) throw new SessionNotFoundException(sessionId);
         if (resumeFrom is null) position = (start.Incarnation, start.Version);
 
@@ -60,7 +60,7 @@ public static class SessionEventEndpoints
             while (!ct.IsCancellationRequested)
             {
                 var changed = watch.NextChange;
-                var read = await store.ReadEventsAsync(sessionId, position.Incarnation, position.Version, EventsPerRead, refreshTtl: false);
+                var read = await events.ReadAsync(caller.Scope, sessionId, position.Incarnation, position.Version, EventsPerRead);
                 switch (read.Status)
                 {
                     case EventsReadStatus.Missing:

@@ -92,13 +92,13 @@ public sealed class GrainSpace(GrainCluster cluster, string prefix)
 
     public IDatabase Db => Redis.GetDatabase();
 
-    public Grains.Storage.RedisKeys Keys { get; } = new(prefix);
+    internal Grains.Storage.RedisKeys Keys { get; } = new(prefix);
 
     /// <summary>The store itself, outside any grain: what another activation of the session (during a membership
     /// change) or an operator's script would do.</summary>
-    public Grains.Storage.RedisSessionStore Store => new(Redis, Keys, NoEncryption);
+    internal Grains.Storage.RedisSessionStore Store => new(Redis, Keys, NoEncryption);
 
-    public Grains.Storage.RedisUserIndex UserIndex => new(Redis, Keys);
+    internal Grains.Storage.RedisUserIndex UserIndex => new(Redis, Keys);
 
     public ISessionGrain Session(string id) => cluster.Client.GetGrain<ISessionGrain>($"{prefix}/{id}");
 
