@@ -10,7 +10,7 @@ namespace OrleansSessions.Silo.Api;
 /// <summary>Maps what a request can run into to a problem document: refused input to 4xx; an unreachable Redis, a
 /// grain call caught by a silo's death or shutdown, or a call that timed out to 503 with Retry-After (a retry with
 /// the same operation id is stored once).</summary>
-public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {

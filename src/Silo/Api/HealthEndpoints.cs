@@ -4,7 +4,7 @@ using OrleansSessions.Silo.Cluster;
 
 namespace OrleansSessions.Silo.Api;
 
-public static class HealthEndpoints
+internal static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {

@@ -9,7 +9,7 @@ namespace OrleansSessions.Silo.Api;
 /// only what a typed caller cannot send: a value of the wrong JSON type, a field no request has. What the values may
 /// be is <see cref="SessionCommands"/>' to check, for every transport alike. JSON values are cloned out of the body,
 /// which is gone once the request ends.</summary>
-public sealed class JsonBodies(RequestRules rules)
+internal sealed class JsonBodies(RequestRules rules)
 {
     private ApiLimits Limits => rules.Limits;
 

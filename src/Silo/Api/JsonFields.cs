@@ -4,7 +4,7 @@ using OrleansSessions.Abstractions;
 namespace OrleansSessions.Silo.Api;
 
 /// <summary>Reads optional fields of a request body; a field of the wrong type is refused, naming it.</summary>
-public static class JsonFields
+internal static class JsonFields
 {
     public static JsonElement? Optional(JsonElement body, string name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;

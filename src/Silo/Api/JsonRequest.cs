@@ -9,7 +9,7 @@ namespace OrleansSessions.Silo.Api;
 
 /// <summary>Reads a request body as one JSON document, within the size and depth limits, before anything else
 /// looks at it.</summary>
-public static class JsonRequest
+internal static class JsonRequest
 {
     public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request, ApiLimits limits, CancellationToken cancellationToken)
     {

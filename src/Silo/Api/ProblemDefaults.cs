@@ -3,7 +3,7 @@ namespace OrleansSessions.Silo.Api;
 
 /// <summary>Fills in the field of problems the framework raises itself (no such route, wrong method, not JSON),
 /// so every 4xx says what was wrong.</summary>
-public static class ProblemDefaults
+internal static class ProblemDefaults
 {
     public static void NameTheField(ProblemDetailsContext context)
     {

@@ -7,7 +7,7 @@ using OrleansSessions.Rules;
 namespace OrleansSessions.Silo.Api;
 
 /// <summary>The /v1/sessions/{sessionId}/data routes: named JSON values kept with a session (JSONSession's data).</summary>
-public static class SessionDataEndpoints
+internal static class SessionDataEndpoints
 {
     public static void MapSessionDataEndpoints(this IEndpointRouteBuilder app)
     {

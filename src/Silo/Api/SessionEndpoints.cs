@@ -6,7 +6,7 @@ using OrleansSessions.Rules;
 namespace OrleansSessions.Silo.Api;
 
 /// <summary>The /v1/sessions routes of HTTP API v1.</summary>
-public static class SessionEndpoints
+internal static class SessionEndpoints
 {
     public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
     {

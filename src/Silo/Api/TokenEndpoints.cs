@@ -6,7 +6,7 @@ using OrleansSessions.Rules;
 namespace OrleansSessions.Silo.Api;
 
 /// <summary><c>POST /v1/tokens</c>: a tenant's backend mints a short-lived token for one of its users, for a browser.</summary>
-public static class TokenEndpoints
+internal static class TokenEndpoints
 {
     public static void MapTokenEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/tokens", MintAsync)

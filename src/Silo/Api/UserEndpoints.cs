@@ -6,7 +6,7 @@ using OrleansSessions.Rules;
 namespace OrleansSessions.Silo.Api;
 
 /// <summary>The /v1/users routes of HTTP API v1.</summary>
-public static class UserEndpoints
+internal static class UserEndpoints
 {
     public static void MapUserEndpoints(this IEndpointRouteBuilder app)
     {

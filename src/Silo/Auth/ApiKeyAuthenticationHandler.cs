@@ -6,7 +6,7 @@ namespace OrleansSessions.Silo.Auth;
 
 /// <summary>Backends: the X-Api-Key header (on the dashboard, also a Basic password), checked against the configured key
 /// hashes.</summary>
-public sealed class ApiKeyAuthenticationHandler(
+internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TenantDirectory tenants)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {

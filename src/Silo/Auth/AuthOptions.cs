@@ -4,7 +4,7 @@ namespace OrleansSessions.Silo.Auth;
 
 /// <summary>Who may call the silo. With no tenant and no admin key, auth is off — allowed only with the embedded
 /// development store.</summary>
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     public const string Section = "Auth";
 
@@ -26,7 +26,7 @@ public sealed class AuthOptions
     public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(24);
 }
 
-public sealed class TenantOptions
+internal sealed class TenantOptions
 {
     /// <summary>Hashes ("sha256:&lt;hex&gt;" of the key's UTF-8 bytes) of the tenant's API keys; several while rotating.</summary>
     public List<string> KeyHashes { get; set; } = [];

@@ -10,7 +10,7 @@ namespace OrleansSessions.Silo.Auth;
 /// default) and the scopes each route needs: data routes a tenant or user, tenant routes a tenant key, cluster
 /// routes an admin key. A route that says nothing needs the data scope.
 /// </summary>
-public static class AuthServiceCollectionExtensions
+internal static class AuthServiceCollectionExtensions
 {
     public const string TenantPolicy = "tenant";
     public const string AdminPolicy = "admin";

@@ -1,6 +1,6 @@
 namespace OrleansSessions.Silo.Auth;
 
-public static partial class AuthStartup
+internal static partial class AuthStartup
 {
     /// <summary>Checks the auth configuration before anything starts (a bad one stops the silo here) and says loudly
     /// when auth is off.</summary>

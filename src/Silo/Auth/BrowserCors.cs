@@ -2,7 +2,7 @@ namespace OrleansSessions.Silo.Auth;
 
 /// <summary>Cross-origin calls from the web frontends listed in Cors:Origins. They may send user tokens
 /// (Authorization), never API keys: X-Api-Key is not an allowed header.</summary>
-public static class BrowserCors
+internal static class BrowserCors
 {
     public static IServiceCollection AddBrowserCors(this IServiceCollection services, IConfiguration configuration)
     {

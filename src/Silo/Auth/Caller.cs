@@ -12,7 +12,7 @@ namespace OrleansSessions.Silo.Auth;
 /// Who is calling, and so what it may reach: a tenant's backend reaches its tenant's key space; a user token reaches
 /// only its user's sessions there. For a user token, another user's session answers exactly as a missing one does.
 /// </summary>
-public sealed class Caller(KeyScope scope, string? tenant, string? userId)
+internal sealed class Caller(KeyScope scope, string? tenant, string? userId)
 {
     public KeyScope Scope => scope;
 

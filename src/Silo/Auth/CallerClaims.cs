@@ -3,7 +3,7 @@ using System.Security.Claims;
 namespace OrleansSessions.Silo.Auth;
 
 /// <summary>The claims every authenticated caller carries: its scope, its tenant and, for a user token, the user.</summary>
-public static class CallerClaims
+internal static class CallerClaims
 {
     public const string Scope = "scope";
     public const string Tenant = "tenant";

@@ -7,7 +7,7 @@ namespace OrleansSessions.Silo.Auth;
 /// under <see cref="Path"/> (and only there) the key may also come as the password of HTTP Basic authentication, which
 /// browsers ask for and then send with every request. Only an admin key opens it (the admin policy).
 /// </summary>
-public static class DashboardAccess
+internal static class DashboardAccess
 {
     public const string Path = "/dashboard";
 

@@ -6,7 +6,7 @@ namespace OrleansSessions.Silo.Auth;
 
 /// <summary>Auth off (the embedded development store only): a caller without a token is the development tenant,
 /// in the default key space, with the admin scope too.</summary>
-public sealed class DevelopmentAuthenticationHandler(
+internal sealed class DevelopmentAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {

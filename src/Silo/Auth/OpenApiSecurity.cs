@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 namespace OrleansSessions.Silo.Auth;
 
 /// <summary>Declares the two ways to call the API in the OpenAPI document, so generated clients send them.</summary>
-public static class OpenApiSecurity
+internal static class OpenApiSecurity
 {
     public static OpenApiOptions DeclareCredentials(this OpenApiOptions options) => options.AddDocumentTransformer((document, _, _) =>
     {

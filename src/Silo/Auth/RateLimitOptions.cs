@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace OrleansSessions.Silo.Auth;
 
 /// <summary>Token buckets: one per tenant for its backends' keys, one per user for user tokens. 0 turns a bucket off.</summary>
-public sealed class RateLimitOptions
+internal sealed class RateLimitOptions
 {
     public const string Section = "RateLimit";
 

@@ -9,7 +9,7 @@ namespace OrleansSessions.Silo.Auth;
 
 /// <summary>ASP.NET Core's rate limiter over every authenticated request, partitioned by tenant (and by user for user
 /// tokens); a refused request gets 429 with Retry-After.</summary>
-public static class RateLimiting
+internal static class RateLimiting
 {
     public static IServiceCollection AddSiloRateLimits(this IServiceCollection services)
     {

@@ -5,7 +5,7 @@ namespace OrleansSessions.Silo.Auth;
 
 /// <summary>`new-key`: an API key and the hash to configure for it; `new-secret`: 32 random bytes in base64, for
 /// Auth:TokenSigningKey or an Encryption:Keys entry.</summary>
-public static class SecretCommands
+internal static class SecretCommands
 {
     public static int NewKey(TextWriter output)
     {

@@ -7,11 +7,11 @@ using OrleansSessions.Grains.Storage;
 
 namespace OrleansSessions.Silo.Auth;
 
-public sealed record Tenant(string Name, string KeyPrefix);
+internal sealed record Tenant(string Name, string KeyPrefix);
 
 /// <summary>The configured tenants, their API keys and key prefixes, the admin keys and the token signing key,
 /// checked once at start-up: a silo with a bad or unsafe configuration does not start.</summary>
-public sealed partial class TenantDirectory
+internal sealed partial class TenantDirectory
 {
     private readonly Dictionary<string, Tenant> _tenants = [];
     private readonly Dictionary<string, Tenant> _tenantsByKeyHash = [];

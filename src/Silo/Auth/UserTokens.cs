@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace OrleansSessions.Silo.Auth;
 
 /// <summary>User-scoped tokens: JWTs (HS256) that a backend mints for one user of its tenant, for a browser to hold.</summary>
-public sealed class UserTokens(TenantDirectory tenants, TimeProvider clock)
+internal sealed class UserTokens(TenantDirectory tenants, TimeProvider clock)
 {
     public const string Audience = "orleans-sessions/v1";
 

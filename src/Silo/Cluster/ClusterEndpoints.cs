@@ -2,7 +2,7 @@ using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Silo.Cluster;
 
-public static class ClusterEndpoints
+internal static class ClusterEndpoints
 {
     public static void MapClusterEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/cluster", async (IGrainFactory grains) => Results.Ok(await ClusterReport.ReadAsync(grains)))

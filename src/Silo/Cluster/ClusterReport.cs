@@ -4,14 +4,14 @@ namespace OrleansSessions.Silo.Cluster;
 
 /// <summary>One silo of the cluster as Orleans' membership table has it. <see cref="Activations"/> counts its grain
 /// activations (null when the silo did not answer: it may be dead but not yet declared so).</summary>
-public sealed record SiloInfo(
+internal sealed record SiloInfo(
     string Name, string Address, string Status, DateTimeOffset StartedAt, DateTimeOffset LastHeartbeat, int? Activations);
 
-public sealed record ClusterInfo(IReadOnlyList<SiloInfo> Silos);
+internal sealed record ClusterInfo(IReadOnlyList<SiloInfo> Silos);
 
 /// <summary><c>GET /v1/cluster</c>: the silos Orleans has not declared dead, from its membership, with their
 /// activation counts from each silo's own statistics.</summary>
-public static class ClusterReport
+internal static class ClusterReport
 {
     public static async Task<ClusterInfo> ReadAsync(IGrainFactory grains)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace OrleansSessions.Silo.Cluster;
 
 /// <summary>Where a session's activation goes the first time it is called.</summary>
-public enum GrainPlacement
+internal enum GrainPlacement
 {
     /// <summary>On the silo that received the call: with a load balancer that spreads (or hashes) requests, sessions
     /// spread with them, and a balancer that routes by session id makes every call local.</summary>
@@ -20,7 +20,7 @@ public enum GrainPlacement
 /// <summary>The Orleans side of a silo (section "Orleans"): which cluster it joins, its ports and advertised
 /// address, how fast a dead silo is detected, where new activations go, and call timing. Read and checked before
 /// the host is built, so a bad value stops the silo before it starts.</summary>
-public sealed class ClusterSettings
+internal sealed class ClusterSettings
 {
     public const string Section = "Orleans";
 

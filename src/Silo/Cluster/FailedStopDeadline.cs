@@ -9,7 +9,7 @@ namespace OrleansSessions.Silo.Cluster;
 /// requests in flight finish) and <see cref="Grace"/> more; then the process exits at once, with that exit code, for an
 /// orchestrator to start it again. A stop without a failure (SIGTERM) is not bounded here.
 /// </summary>
-public sealed partial class FailedStopDeadline(
+internal sealed partial class FailedStopDeadline(
     IHostApplicationLifetime lifetime, IOptions<SiloHostOptions> options, ILogger<FailedStopDeadline> logger) : IHostedService
 {
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);

@@ -6,7 +6,7 @@ namespace OrleansSessions.Silo.Cluster;
 /// <summary>A TCP port nothing listens on now, for a server about to bind it (an Orleans port set to 0, the embedded
 /// store). It is drawn from below the ephemeral range: a port the kernel hands out for bind(0) is an ephemeral one,
 /// which any outgoing connection on the machine may take before the server binds it ("address already in use").</summary>
-public static class FreeTcpPort
+internal static class FreeTcpPort
 {
     private const int Lowest = 10_000;
     private const string LinuxEphemeralRange = "/proc/sys/net/ipv4/ip_local_port_range";

@@ -2,7 +2,7 @@ namespace OrleansSessions.Silo.Cluster;
 
 /// <summary><c>OrleansSessions.Silo probe URL</c>: exits 0 when the URL answers 2xx, else 1 — a container health
 /// check that needs no curl in the image.</summary>
-public static class HealthProbe
+internal static class HealthProbe
 {
     public static async Task<int> RunAsync(string url)
     {

@@ -8,7 +8,7 @@ namespace OrleansSessions.Silo.Cluster;
 /// connection the server is about to close; then the server stops taking requests and finishes those in flight (within
 /// the host's shutdown timeout), the Orleans silo hands its activations over, and the Redis connection closes last.
 /// Requests still in flight when the drain delay ends are counted and each is logged when it ends.</summary>
-public sealed partial class ShutdownCoordinator(IOptions<SiloHostOptions> options, ILogger<ShutdownCoordinator> logger) : IHostedLifecycleService
+internal sealed partial class ShutdownCoordinator(IOptions<SiloHostOptions> options, ILogger<ShutdownCoordinator> logger) : IHostedLifecycleService
 {
     private volatile bool _stopping;
     private long _drainEndedAt;

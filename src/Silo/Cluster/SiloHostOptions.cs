@@ -4,7 +4,7 @@ namespace OrleansSessions.Silo.Cluster;
 
 /// <summary>The host side of a silo (section "Silo"): how it drains on shutdown, and whether it serves the dashboard.
 /// Not Orleans' own <see cref="Orleans.Configuration.SiloOptions"/>.</summary>
-public sealed class SiloHostOptions
+internal sealed class SiloHostOptions
 {
     public const string Section = "Silo";
 

@@ -8,7 +8,7 @@ using OrleansSessions.Silo.Redis;
 
 namespace OrleansSessions.Silo.Cluster;
 
-public static class SiloHosting
+internal static class SiloHosting
 {
     /// <summary>Co-hosts an Orleans silo with the HTTP API. With Redis configured, silos with the same cluster id form
     /// one cluster through Orleans' Redis membership on the same connection the grains use; the embedded development

@@ -20,7 +20,7 @@ namespace OrleansSessions.Silo.Events;
 /// the items afresh); "deleted" ends the stream. Streams end as soon as the silo starts stopping, so a client
 /// reconnects (with Last-Event-ID) to another silo and shutdown is not held up by open streams.
 /// </summary>
-public static class SessionEventEndpoints
+internal static class SessionEventEndpoints
 {
     private const int EventsPerRead = 200;
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);

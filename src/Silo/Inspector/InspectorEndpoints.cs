@@ -9,7 +9,7 @@ namespace OrleansSessions.Silo.Inspector;
 /// may see. On in Development and with auth off (the embedded development store); elsewhere only when
 /// Inspector:Enabled is true.
 /// </summary>
-public static class InspectorEndpoints
+internal static class InspectorEndpoints
 {
     private const string Policy =
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

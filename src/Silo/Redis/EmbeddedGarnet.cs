@@ -11,7 +11,7 @@ namespace OrleansSessions.Silo.Redis;
 /// transactions (atomic, as on Redis) and an append-only file for persistence. Stopped with SIGTERM so it
 /// closes its log cleanly.
 /// </summary>
-public sealed class EmbeddedGarnet : IAsyncDisposable
+internal sealed class EmbeddedGarnet : IAsyncDisposable
 {
     private readonly Process _process;
 

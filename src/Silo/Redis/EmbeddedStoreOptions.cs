@@ -1,6 +1,6 @@
 namespace OrleansSessions.Silo.Redis;
 
-public sealed class EmbeddedStoreOptions
+internal sealed class EmbeddedStoreOptions
 {
     public const string Section = "EmbeddedStore";
 

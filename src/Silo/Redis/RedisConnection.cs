@@ -10,7 +10,7 @@ namespace OrleansSessions.Silo.Redis;
 /// service starts (the web server and the silo included, so no request or grain call can come before it) and closes
 /// after all of them have stopped (so grains deactivating on shutdown still have it).
 /// </summary>
-public sealed partial class RedisConnection(
+internal sealed partial class RedisConnection(
     IOptions<RedisOptions> options,
     IOptions<SessionStoreOptions> storeOptions,
     IOptions<EmbeddedStoreOptions> embeddedOptions,

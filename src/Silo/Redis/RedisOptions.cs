@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace OrleansSessions.Silo.Redis;
 
-public sealed class RedisOptions
+internal sealed class RedisOptions
 {
     public const string Section = "Redis";
 

@@ -4,7 +4,7 @@ namespace OrleansSessions.Silo.Redis;
 
 /// <summary>Turns what users configure — redis://[:password@]host[:port][/db], rediss://… for TLS, or a
 /// StackExchange.Redis configuration string — into connection options.</summary>
-public static class RedisUrl
+internal static class RedisUrl
 {
     public static ConfigurationOptions Parse(string value)
     {

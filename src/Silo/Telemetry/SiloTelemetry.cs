@@ -14,7 +14,7 @@ namespace OrleansSessions.Silo.Telemetry;
 /// append script, made only when OTEL_EXPORTER_OTLP_ENDPOINT is set. Metrics are served as Prometheus text on /metrics
 /// to admin keys, and also go over OTLP when that endpoint is set.
 /// </summary>
-public static class SiloTelemetry
+internal static class SiloTelemetry
 {
     public const string MetricsPath = "/metrics";
 
