@@ -27,7 +27,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
     private readonly string _sessionId;
     private readonly RedisSessionStore _store;
     private readonly RedisUserIndex _userIndex;
-    private readonly SessionMemory _memory;
+    private readonly SessionCache _cache;
     private readonly UserIndexTouches _touches;
     private readonly long _defaultTtlMs;
     private readonly SessionTelemetry _telemetry;
@@ -42,12 +42,12 @@ public sealed class SessionGrain : Grain, ISessionGrain
         _calls = new SessionCallQueue(id, options.Value.MaxWaitingCalls);
         _store = scope.Sessions;
         _userIndex = scope.Users;
-        _memory = new SessionMemory(id, scope.Keys, scope.Sessions, feed, lease, budget, telemetry, cacheOptions);
+        _cache = new SessionCache(id, scope.Keys, scope.Sessions, feed, lease, budget, telemetry, cacheOptions);
         _defaultTtlMs = (options.Value.DefaultTtlSeconds ?? 0) * 1000L;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        await _memory.DisposeAsync();
+        await _cache.DisposeAsync();
 
     public Task<SessionInfo> CreateAsync(CreateSessionCommand command, CancellationToken cancellationToken) =>
         _calls.RunAsync(async () =>
@@ -58,7 +58,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
             await _userIndex.AddAsync(command.UserId, _sessionId);
             var ttlMs = command.TtlSeconds is { } seconds ? seconds * 1000L : _defaultTtlMs;
             var created = await _store.CreateAsync(_sessionId, command, ttlMs) ?? throw new SessionAlreadyExistsException(_sessionId);
-            _memory.Changed();
+            _cache.Changed();
             return created;
         });
 
@@ -68,7 +68,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
         return _calls.RunAsync(async () =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return SessionAccess.Check(await _memory.InfoAsync(), owner);
+            return SessionAccess.Check(await _cache.InfoAsync(), owner);
         });
     }
 
@@ -83,14 +83,14 @@ public sealed class SessionGrain : Grain, ISessionGrain
     /// the silo's next flush of <see cref="UserIndexTouches"/>.</summary>
     private async Task AppendBatchAsync(IReadOnlyList<PendingCall<AppendItemsCommand, AppendResult>> appends)
     {
-        _memory.BeginOwnWrite();
+        _cache.BeginOwnWrite();
         try
         {
             await AppendBatchToStoreAsync(appends);
         }
         catch
         {
-            _memory.Changed(); // it may or may not have been written
+            _cache.Changed(); // it may or may not have been written
             throw;
         }
     }
@@ -110,7 +110,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
             if (commands.FirstOrDefault(c => c.UserId is not null) is not { UserId: { } creatorId } creator)
             {
                 foreach (var append in appends) append.Fail(new SessionNotFoundException(_sessionId));
-                _memory.Changed();
+                _cache.Changed();
                 return;
             }
             await _userIndex.AddAsync(creatorId, _sessionId);
@@ -120,7 +120,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
         List<(AppendOutcome, AppendItemsCommand, IReadOnlyList<byte[]>)> stored = [.. Enumerable.Range(0, appends.Count)
             .Where(i => outcomes[i].Status == AppendStatus.Appended).Select(i => (outcomes[i], commands[i], json[i]))];
         _telemetry.Appended(stored.Count, stored.Sum(s => s.Item3.Count), Stopwatch.GetElapsedTime(started));
-        _memory.Appended(stored);
+        _cache.Appended(stored);
         if (outcomes.LastOrDefault(o => o.Status == AppendStatus.Appended) is { Owner: { } owner } newest)
         {
             _touches.Touch(_userIndex, owner, _sessionId, newest.AppendedAtMs * 1000);
@@ -159,14 +159,14 @@ public sealed class SessionGrain : Grain, ISessionGrain
                 long? expectedVersion = null;
                 if (command.ExpectedSuffix is not null)
                 {
-                    var newest = await _memory.ReadAsync(new ItemsQuery(Limit: expected.Count));
+                    var newest = await _cache.ReadAsync(new ItemsQuery(Limit: expected.Count));
                     var matches = newest.Items.Count == expected.Count
                         && newest.Items.Select(i => i.Item).Zip(expected).All(pair => JsonElement.DeepEquals(pair.First, pair.Second));
                     expectedVersion = matches ? newest.Version : -1;
                 }
                 var remove = command.ReplaceAll ? -1 : expected.Count;
                 var outcome = await _store.ReplaceAsync(_sessionId, command.OperationId, kind, fingerprintTexts, expectedVersion, remove, texts);
-                if (outcome.Status == ReplaceStatus.Replaced) _memory.Changed();
+                if (outcome.Status == ReplaceStatus.Replaced) _cache.Changed();
                 switch (outcome.Status)
                 {
                     case ReplaceStatus.Stale:
@@ -186,14 +186,14 @@ public sealed class SessionGrain : Grain, ISessionGrain
         }, cancellationToken);
 
     public Task<SessionItems> ReadAsync(ItemsQuery query, CancellationToken cancellationToken) =>
-        OwnedAsync(() => _memory.ReadAsync(query), cancellationToken);
+        OwnedAsync(() => _cache.ReadAsync(query), cancellationToken);
 
     public Task<StoredItem?> PopAsync(CancellationToken cancellationToken) =>
         OwnedAsync(async () =>
         {
             var (found, item, _) = await _store.PopAsync(_sessionId);
             if (!found) throw new SessionNotFoundException(_sessionId);
-            if (item is not null) _memory.Changed();
+            if (item is not null) _cache.Changed();
             return item;
         }, cancellationToken);
 
@@ -201,7 +201,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
         OwnedAsync(async () =>
         {
             _ = await _store.ClearAsync(_sessionId, resetAgents) ?? throw new SessionNotFoundException(_sessionId);
-            _memory.Changed();
+            _cache.Changed();
             return true;
         }, cancellationToken);
 
@@ -209,7 +209,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
         OwnedAsync(async () =>
         {
             var info = await _store.TrackAgentAsync(_sessionId, agent) ?? throw new SessionNotFoundException(_sessionId);
-            _memory.Changed();
+            _cache.Changed();
             return info;
         }, cancellationToken);
 
@@ -234,7 +234,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
             {
                 throw new SessionNotFoundException(_sessionId);
             }
-            _memory.Changed();
+            _cache.Changed();
             return true;
         }, cancellationToken);
 
@@ -251,7 +251,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
                 switch (await _store.SetDataAsync(_sessionId, key, version, updated))
                 {
                     case DataWriteStatus.Written:
-                        _memory.Changed();
+                        _cache.Changed();
                         return Parse(updated);
                     case DataWriteStatus.Missing:
                         throw new SessionNotFoundException(_sessionId);
@@ -265,7 +265,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
             cancellationToken.ThrowIfCancellationRequested();
             var owner = await _store.DeleteAsync(_sessionId, requiredOwner);
             if (owner is null) return false;
-            _memory.Changed();
+            _cache.Changed();
             await _userIndex.RemoveAsync(owner, _sessionId);
             return true;
         });
@@ -278,7 +278,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
         return _calls.RunAsync(async () =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (owner is not null) SessionAccess.Check(await _memory.InfoAsync(), owner);
+            if (owner is not null) SessionAccess.Check(await _cache.InfoAsync(), owner);
             return await operation();
         });
     }

@@ -6,7 +6,7 @@ namespace OrleansSessions.Tests;
 
 /// <summary>A warm session answers from its activation's memory: no Redis call per read, and an append costs one
 /// script call; a change made elsewhere is announced and read once.</summary>
-public sealed class SessionMemoryTests(DedicatedRedisGrainCluster cluster) : IClassFixture<DedicatedRedisGrainCluster>
+public sealed class CachedReadTests(DedicatedRedisGrainCluster cluster) : IClassFixture<DedicatedRedisGrainCluster>
 {
     [Fact]
     public async Task Reads_of_a_warm_session_make_no_redis_call_and_an_append_makes_one()

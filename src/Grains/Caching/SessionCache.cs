@@ -15,7 +15,7 @@ namespace OrleansSessions.Grains.Caching;
 /// session is larger than <see cref="SessionCacheOptions.MaxSessionBytes"/>, or a read restarts the TTL.
 /// Used only inside the grain's calls, one at a time; the feed's callback only raises <c>_changedElsewhere</c>.
 /// </summary>
-internal sealed class SessionMemory(
+internal sealed class SessionCache(
     string sessionId, RedisKeys keys, RedisSessionStore store, SessionChangeFeed feed, SiloLease lease, SessionCacheBudget budget,
     SessionTelemetry telemetry, IOptions<SessionCacheOptions> options) : IAsyncDisposable
 {
