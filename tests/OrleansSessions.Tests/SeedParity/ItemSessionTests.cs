@@ -48,30 +48,52 @@ public sealed class ItemSessionTests
     public async Task The_ttl_slides_with_every_add_and_optionally_with_reads(Transport transport)
     {
         await using var silo = await SiloClient.StartAsync(transport);
-        // A 4 s TTL and a write (or read) every second: a stall of up to 3 s under load does not let it lapse, and
-        // five seconds of life after the first write prove it slid. The failure message gives the longest gap.
-        var ttl = TimeSpan.FromSeconds(4);
+        // The slide is read from the session's expiry as Redis sets it, and the TTL is long enough that no stall of a
+        // busy machine lets a session lapse meanwhile: nothing here depends on how fast the calls run.
+        var ttl = TimeSpan.FromMinutes(1);
         var writesOnly = new ItemSession(silo.Client, "sliding-w", new ItemSessionOptions { UserId = "u", Ttl = ttl });
         var readsToo = new ItemSession(silo.Client, "sliding-r", new ItemSessionOptions { UserId = "u", Ttl = ttl, RefreshTtlOnRead = true });
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var writes = new List<TimeSpan>();
         await writesOnly.AddItemsAsync([Item("user", "1")]);
-        writes.Add(clock.Elapsed);
         await readsToo.AddItemsAsync([Item("user", "1")]);
+        var writtenExpiry = await ExpiryAsync(silo, "sliding-w");
+        var readExpiry = await ExpiryAsync(silo, "sliding-r");
 
         for (var i = 0; i < 5; i++)
         {
-            await Task.Delay(1000);
+            await Task.Delay(1100); // past the TTL's re-application interval (at most every second), so every write applies it
             await writesOnly.AddItemsAsync([Item("user", $"{i + 2}")]);
-            writes.Add(clock.Elapsed);
-            Assert.NotEmpty(await readsToo.GetItemsAsync());
-        }
-        var longestGap = writes.Zip(writes.Skip(1), (a, b) => (b - a).TotalMilliseconds).Max();
-        Assert.True(6 == (await writesOnly.GetItemsAsync()).Count, $"items lost; longest gap between writes {longestGap:F0} ms"); // alive 5 s: the TTL slid
-        Assert.Single(await readsToo.GetItemsAsync());
+            var slid = await ExpiryAsync(silo, "sliding-w");
+            Assert.True(slid > writtenExpiry, $"add {i + 2} left the expiry at {slid:O}");
+            writtenExpiry = slid;
 
-        await Task.Delay(ttl + TimeSpan.FromMilliseconds(500));
-        Assert.Empty(await writesOnly.GetItemsAsync());
-        Assert.Empty(await readsToo.GetItemsAsync());
+            Assert.NotEmpty(await writesOnly.GetItemsAsync()); // a read without the option leaves the expiry alone
+            Assert.Equal(writtenExpiry, await ExpiryAsync(silo, "sliding-w"));
+
+            Assert.NotEmpty(await readsToo.GetItemsAsync());
+            var refreshed = await ExpiryAsync(silo, "sliding-r");
+            Assert.True(refreshed > readExpiry, $"read {i + 1} left the expiry at {refreshed:O}");
+            readExpiry = refreshed;
+        }
+        Assert.Equal(6, (await writesOnly.GetItemsAsync()).Count);
+        Assert.Single(await readsToo.GetItemsAsync());
     }
+
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task A_session_whose_ttl_passes_without_a_write_is_gone(Transport transport)
+    {
+        await using var silo = await SiloClient.StartAsync(transport);
+        var session = new ItemSession(silo.Client, "lapsing", new ItemSessionOptions { UserId = "u", Ttl = TimeSpan.FromSeconds(2) });
+        await session.AddItemsAsync([Item("user", "1")]);
+        var expiry = await ExpiryAsync(silo, "lapsing");
+
+        var deadline = DateTime.UtcNow.AddSeconds(30); // Redis expires it at `expiry`; waited for, not timed
+        while ((await session.GetItemsAsync()).Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.Empty(await session.GetItemsAsync());
+        Assert.True(DateTimeOffset.UtcNow >= expiry - TimeSpan.FromSeconds(1), $"gone before its expiry {expiry:O}");
+        await Assert.ThrowsAsync<SessionsNotFoundException>(() => silo.Client.GetSessionAsync("lapsing"));
+    }
+
+    /// <summary>When the session expires, as Redis's clock set it.</summary>
+    private static async Task<DateTimeOffset> ExpiryAsync(SiloClient silo, string sessionId) =>
+        (await silo.Client.GetSessionAsync(sessionId)).ExpiresAt ?? throw new InvalidOperationException($"{sessionId} has no expiry");
 }
