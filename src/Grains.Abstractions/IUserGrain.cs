@@ -10,9 +10,6 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("ListSessions")]
     Task<SessionListPage> ListSessionsAsync(int limit, string? cursor, CancellationToken cancellationToken);
 
-    [Alias("CountSessions")]
-    Task<long> CountSessionsAsync(CancellationToken cancellationToken);
-
     /// <summary>Deletes every session of this user; returns how many were deleted.</summary>
     [Alias("Erase")]
     Task<int> EraseAsync(CancellationToken cancellationToken);
