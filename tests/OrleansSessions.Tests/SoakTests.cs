@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json;
 using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
 

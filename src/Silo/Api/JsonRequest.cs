@@ -1,4 +1,3 @@
-using OrleansSessions.Abstractions;
 using System.Text.Unicode;
 using System.Net.Http.Headers;
 using System.Text.Json;
