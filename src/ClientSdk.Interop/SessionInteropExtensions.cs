@@ -26,19 +26,7 @@ public static class SessionInteropExtensions
         CancellationToken cancellationToken = default) =>
         ChatMessageJson.ToChatMessages(await session.GetMessagesAsync(topK, cancellationToken));
 
-    public static Task AddResponseItemsAsync(this IConversationSession session, IEnumerable<ResponseItem> items,
-        CancellationToken cancellationToken = default) =>
-        session.AddItemsAsync(items.Select(ResponseItemJson.ToJson).ToList(), cancellationToken);
-
     public static async Task<IReadOnlyList<ResponseItem>> GetResponseItemsAsync(this IConversationSession session, int? limit = null,
         CancellationToken cancellationToken = default) =>
         (await session.GetItemsAsync(limit, cancellationToken)).Select(ResponseItemJson.ToResponseItem).ToList();
-
-    public static Task AddChatMessagesAsync(this IConversationSession session, IEnumerable<ChatMessage> messages,
-        CancellationToken cancellationToken = default) =>
-        session.AddItemsAsync(ChatMessageJson.ToItems(messages), cancellationToken);
-
-    public static async Task<IReadOnlyList<ChatMessage>> GetChatMessagesAsync(this IConversationSession session, int? limit = null,
-        CancellationToken cancellationToken = default) =>
-        ChatMessageJson.ToChatMessages(await session.GetItemsAsync(limit, cancellationToken));
 }

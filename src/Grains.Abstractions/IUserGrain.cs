@@ -11,9 +11,6 @@ public interface IUserGrain : IGrainWithStringKey
     [SafeToRepeat]
     Task<SessionListPage> ListSessionsAsync(int limit, string? cursor, CancellationToken cancellationToken);
 
-    [Alias("CountSessions")]
-    Task<long> CountSessionsAsync(CancellationToken cancellationToken);
-
     /// <summary>Deletes every session of this user; returns how many were deleted (erasing twice erases the same).</summary>
     [Alias("Erase")]
     [SafeToRepeat]

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Caching;
 using OrleansSessions.Grains.Storage;
 using StackExchange.Redis;

@@ -57,28 +57,6 @@ public sealed class UserGrain : Grain, IUserGrain
         return new SessionListPage(page.Select(p => p.Info).ToList(), next);
     }
 
-    public async Task<long> CountSessionsAsync(CancellationToken cancellationToken)
-    {
-        long count = 0;
-        long skip = 0;
-        var dead = new List<string>();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var entries = await Index.RangeAsync(userId, null, skip, ScanBatch);
-            skip += entries.Count;
-            var owners = await Task.WhenAll(entries.Select(e => Store.GetOwnerAsync(e.SessionId)));
-            for (var i = 0; i < entries.Count; i++)
-            {
-                if (owners[i] == userId) count++;
-                else dead.Add(entries[i].SessionId);
-            }
-            if (entries.Count < ScanBatch) break;
-        }
-        await Index.PruneAsync(userId, dead, options.Value.IndexPruneGrace);
-        return count;
-    }
-
     public async Task<int> EraseAsync(CancellationToken cancellationToken)
     {
         var deleted = 0;

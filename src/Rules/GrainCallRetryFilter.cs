@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
-using Orleans.Runtime;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Contracts;
 using Polly;

@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Contracts;
 

@@ -1,4 +1,3 @@
-using OrleansSessions.Abstractions;
 using System.Text.Json.Serialization;
 using OrleansSessions.Silo.Api;
 using OrleansSessions.Silo.Auth;
@@ -9,7 +8,6 @@ using OrleansSessions.Silo.Redis;
 using OrleansSessions.Silo.Telemetry;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
-using StackExchange.Redis;
 using OrleansSessions.Rules;
 
 if (args is ["probe", var probeUrl]) return await HealthProbe.RunAsync(probeUrl);

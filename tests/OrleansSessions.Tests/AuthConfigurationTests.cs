@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansSessions.Tests.Infrastructure;

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
-using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
 using OrleansSessions.Contracts;

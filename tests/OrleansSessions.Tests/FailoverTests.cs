@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using OrleansSessions.Abstractions;
 using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
 using OrleansSessions.Contracts;

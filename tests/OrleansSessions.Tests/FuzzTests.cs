@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace OrleansSessions.Tests;

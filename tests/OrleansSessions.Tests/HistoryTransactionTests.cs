@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
 using OrleansSessions.Contracts;

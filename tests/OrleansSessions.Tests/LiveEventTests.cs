@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
 using OrleansSessions.Contracts;

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using OrleansSessions.Abstractions;
 using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
 using OrleansSessions.Contracts;

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using OrleansSessions.Abstractions;
 using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
 using OrleansSessions.Contracts;

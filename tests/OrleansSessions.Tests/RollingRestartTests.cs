@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using OrleansSessions.Abstractions;
 using OrleansSessions.Tests.Infrastructure;
 using Xunit.Abstractions;
 using OrleansSessions.Contracts;

@@ -1,5 +1,3 @@
-using OrleansSessions.Abstractions;
-using OrleansSessions.Grains;
 using OrleansSessions.Tests.Infrastructure;
 using OrleansSessions.Contracts;
 

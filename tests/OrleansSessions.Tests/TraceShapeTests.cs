@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-using OrleansSessions.Abstractions;
 using OrleansSessions.Tests.Infrastructure;
 using OrleansSessions.Contracts;
 

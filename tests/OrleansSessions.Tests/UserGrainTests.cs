@@ -54,7 +54,9 @@ public abstract class UserGrainTestsBase(GrainCluster cluster)
         Assert.Equal(["s2", "s6", "s5", "s4", "s3", "s1", "s0"], ids);
         // Within Sessions:IndexTouchInterval (250 ms) when the machine is free; the bound only catches a move that never comes.
         Assert.True(askedAt < 5000, $"the listing caught up {askedAt} ms after the write");
-        Assert.Equal(7, await host.User("alice").CountSessionsAsync(default));
+        // Exactly seven live sessions: one page of seven holds them all and offers no next page.
+        var all = await host.User("alice").ListSessionsAsync(7, null, default);
+        Assert.Equal((7, null), (all.Sessions.Count, all.NextCursor));
     }
 
     [Fact]
@@ -68,7 +70,9 @@ public abstract class UserGrainTestsBase(GrainCluster cluster)
         await Task.Delay(1500);
 
         Assert.Equal(["kept"], await ListAllAsync(host, "bob", pageSize: 10));
-        Assert.Equal(1, await host.User("bob").CountSessionsAsync(default));
+        // One live session: a page of one holds it and offers no next page for the dead entries behind it.
+        var first = await host.User("bob").ListSessionsAsync(1, null, default);
+        Assert.Equal(("kept", null), (Assert.Single(first.Sessions).SessionId, first.NextCursor));
         await Assert.ThrowsAsync<SessionNotFoundException>(() => host.Session("deleted").GetInfoAsync(default));
     }
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using OrleansSessions.Abstractions;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.ClusterClient;
 using OrleansSessions.Contracts;

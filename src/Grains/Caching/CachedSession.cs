@@ -77,7 +77,8 @@ internal sealed class CachedSession
         Info = info;
     }
 
-    /// <summary>The items of <paramref name="query"/>'s window, copied out (the cache keeps changing after it answered).</summary>
+    /// <summary>The first <paramref name="limit"/> items after <paramref name="afterSeq"/>, or without it the newest
+    /// <paramref name="limit"/>; copied out (the cache keeps changing after it answered).</summary>
     public IReadOnlyList<SessionItem> Window(long? afterSeq, int? limit)
     {
         var start = afterSeq is { } after ? FirstAfter(after) : 0;

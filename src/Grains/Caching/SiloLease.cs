@@ -120,19 +120,19 @@ public sealed partial class SiloLease(
         }
     }
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Critical,
+    [LoggerMessage(EventId = LogEvents.Caching.DeclaredDead, Level = LogLevel.Critical,
         Message = "The cluster declared this silo ({Silo}) dead while it was unreachable or paused; its sessions have moved. Stopping.")]
     private partial void LogDeclaredDead(string silo);
 
-    [LoggerMessage(EventId = 1203, Level = LogLevel.Critical,
+    [LoggerMessage(EventId = LogEvents.Caching.MembershipLost, Level = LogLevel.Critical,
         Message = "This silo ({Silo}) is no longer in the cluster's membership table: the Redis holding it lost its data (restarted without persistence?). Stopping with exit code 1 so that a restart joins the cluster again.")]
     private partial void LogMembershipLost(string silo);
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.Caching.LeaseRenewalFailed, Level = LogLevel.Warning,
         Message = "Could not renew the silo's read lease (reads go to Redis until it is renewed): {Error}")]
     private partial void LogRenewalFailed(string error);
 
-    [LoggerMessage(EventId = 1204, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.Caching.LeaseRenewedAgain, Level = LogLevel.Information,
         Message = "The silo's read lease is renewed again, after {Failures} failed renewals; reads are answered from memory again")]
     private partial void LogRenewedAgain(int failures);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using OrleansSessions.Abstractions;
 using OrleansSessions.Contracts;
 using OrleansSessions.Grains.Storage.Scripts;
 

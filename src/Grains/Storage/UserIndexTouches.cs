@@ -80,6 +80,6 @@ public sealed partial class UserIndexTouches(IOptions<SessionStoreOptions> optio
         }
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Could not raise {Count} sessions in a user's listing; retrying: {Error}")]
+    [LoggerMessage(EventId = LogEvents.Storage.IndexTouchRetrying, Level = LogLevel.Warning, Message = "Could not raise {Count} sessions in a user's listing; retrying: {Error}")]
     private partial void LogFlushFailed(int count, string error);
 }

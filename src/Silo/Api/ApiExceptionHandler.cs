@@ -51,6 +51,6 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return problem;
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Answered 503: {ErrorType}: {Error}")]
+    [LoggerMessage(EventId = LogEvents.Api.AnsweredUnavailable, Level = LogLevel.Warning, Message = "Answered 503: {ErrorType}: {Error}")]
     private partial void LogUnavailable(string errorType, string error);
 }

@@ -1,5 +1,5 @@
-using OrleansSessions.Abstractions;
 using System.Text.Unicode;
+using OrleansSessions.Abstractions;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;

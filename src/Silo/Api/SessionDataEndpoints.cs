@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OrleansSessions.Abstractions;
 using OrleansSessions.Silo.Auth;
 using OrleansSessions.Contracts;
 using OrleansSessions.Rules;

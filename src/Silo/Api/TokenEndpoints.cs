@@ -1,4 +1,3 @@
-using OrleansSessions.Abstractions;
 using OrleansSessions.Silo.Auth;
 using OrleansSessions.Contracts;
 using OrleansSessions.Rules;

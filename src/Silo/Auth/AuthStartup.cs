@@ -10,7 +10,7 @@ internal static partial class AuthStartup
         if (!tenants.Enabled) LogAuthOff(app.Logger);
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message =
+    [LoggerMessage(EventId = LogEvents.Lifecycle.AuthOff, Level = LogLevel.Warning, Message =
         "AUTH IS OFF: no Auth:Tenants are configured, so every caller of this silo is trusted with all of its data. " +
         "This is allowed only with the embedded development store; configure tenants before exposing the silo.")]
     private static partial void LogAuthOff(ILogger logger);

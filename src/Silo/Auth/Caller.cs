@@ -4,7 +4,6 @@ using OrleansSessions.Grains;
 using OrleansSessions.Grains.Storage;
 using OrleansSessions.Silo.Api;
 using OrleansSessions.Contracts;
-using OrleansSessions.Rules;
 
 namespace OrleansSessions.Silo.Auth;
 

@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-
 namespace OrleansSessions.Silo.Cluster;
 
 /// <summary>One silo of the cluster as Orleans' membership table has it. <see cref="Activations"/> counts its grain

@@ -33,7 +33,7 @@ internal sealed partial class FailedStopDeadline(
         Environment.Exit(Environment.ExitCode);
     }
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Error,
+    [LoggerMessage(EventId = LogEvents.Lifecycle.FailedStopExiting, Level = LogLevel.Error,
         Message = "The silo could not finish stopping within {Seconds} s of a failure; exiting now with code {ExitCode}")]
     private partial void LogExiting(double seconds, int exitCode);
 }

@@ -58,15 +58,15 @@ internal sealed partial class ShutdownCoordinator(IOptions<SiloHostOptions> opti
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.Lifecycle.Draining, Level = LogLevel.Information,
         Message = "Stopping: readiness now fails; still serving for {Seconds} s so load balancers move away")]
     private partial void LogDraining(double seconds);
 
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.Lifecycle.RequestsInFlight, Level = LogLevel.Information,
         Message = "Drain delay over; the server stops taking requests and finishes the {Count} in flight")]
     private partial void LogRequestsInFlight(int count);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.Lifecycle.FinishedAfterDrain, Level = LogLevel.Information,
         Message = "A request in flight when the drain delay ended finished: {Method} {Path} {Status} after {Milliseconds:F0} ms")]
     private partial void LogFinishedAfterDrain(string method, string path, int status, double milliseconds);
 }

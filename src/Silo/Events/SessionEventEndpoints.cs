@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Caching;
 using OrleansSessions.Grains.Storage;
-using OrleansSessions.Silo.Api;
 using OrleansSessions.Silo.Auth;
 using OrleansSessions.Contracts;
 using OrleansSessions.Rules;

@@ -96,13 +96,13 @@ internal sealed partial class RedisConnection(
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.Redis.EmbeddedStoreStarted, Level = LogLevel.Warning,
         Message = "No Redis configured: started an embedded Garnet on {Endpoint}; its data lives in {DataDirectory}")]
     private partial void LogEmbeddedStarted(string endpoint, string dataDirectory);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Redis at {Endpoints} (connected: {Connected})")]
+    [LoggerMessage(EventId = LogEvents.Redis.Connected, Level = LogLevel.Information, Message = "Redis at {Endpoints} (connected: {Connected})")]
     private partial void LogConnected(string endpoints, bool connected);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Embedded Garnet stopped")]
+    [LoggerMessage(EventId = LogEvents.Redis.EmbeddedStoreStopped, Level = LogLevel.Information, Message = "Embedded Garnet stopped")]
     private partial void LogEmbeddedStopped();
 }

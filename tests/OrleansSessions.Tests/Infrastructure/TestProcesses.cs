@@ -17,6 +17,7 @@ public static class TestProcesses
     /// <summary>redis-server writes its process title over its environment, marker and all, unless told not to.</summary>
     public static readonly string[] RedisKeepsEnvironment = ["--set-proc-title", "no"];
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0052", Justification = "Holds the pipe open; its close is the signal.")]
     private static StreamWriter? _watchdogPipe; // kept open, never written: its close is the signal
 
     [ModuleInitializer]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrleansSessions.ClientSdk;
 using OrleansSessions.Tests.Infrastructure;
 
