@@ -168,7 +168,7 @@ public sealed partial class ReadmeGuideTests
     [Fact]
     public void Every_guide_block_in_the_docs_is_the_code_the_test_runs()
     {
-        var code = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "tests", "OrleansSessions.Tests", "ReadmeGuideTests.cs"));
+        var code = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "tests", "OrleansSessions.Tests", "Clients", "ReadmeGuideTests.cs"));
 
         var blocks = new Dictionary<string, string>();
         foreach (var (page, text) in DocPages.All())

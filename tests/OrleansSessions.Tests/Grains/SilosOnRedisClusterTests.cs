@@ -3,31 +3,6 @@ using OrleansSessions.Tests.Infrastructure;
 
 namespace OrleansSessions.Tests;
 
-// The core invariant tests again, on a Redis Cluster of three masters: a session's keys and a user's index each sit
-// in one slot, so every script runs on one node and no command meets a CROSSSLOT error — listings and erase included.
-
-public class RedisClusterGrainCluster : GrainCluster
-{
-    protected override async Task<string> ConnectionStringAsync() => (await TestRedisCluster.GetAsync()).ConnectionString;
-}
-
-public sealed class DefaultTtlRedisClusterGrainCluster : RedisClusterGrainCluster
-{
-    protected override Dictionary<string, string?> Settings => new() { ["Sessions:DefaultTtlSeconds"] = "120" };
-}
-
-public sealed class SessionGrainConcurrencyTestsOnRedisCluster(RedisClusterGrainCluster cluster)
-    : SessionGrainConcurrencyTestsBase(cluster), IClassFixture<RedisClusterGrainCluster>;
-
-public sealed class SessionGrainTestsOnRedisCluster(RedisClusterGrainCluster cluster)
-    : SessionGrainTestsBase(cluster), IClassFixture<RedisClusterGrainCluster>;
-
-public sealed class DefaultTtlTestsOnRedisCluster(DefaultTtlRedisClusterGrainCluster cluster)
-    : DefaultTtlTestsBase(cluster), IClassFixture<DefaultTtlRedisClusterGrainCluster>;
-
-public sealed class UserGrainTestsOnRedisCluster(RedisClusterGrainCluster cluster)
-    : UserGrainTestsBase(cluster), IClassFixture<RedisClusterGrainCluster>;
-
 /// <summary>Two silos on the Redis Cluster: HTTP, live events (pub/sub across the cluster's nodes), listing and erase.</summary>
 public sealed class SilosOnRedisClusterTests
 {

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
-using OrleansSessions.Grains.Caching;
-using OrleansSessions.Grains.Storage;
 using OrleansSessions.Tests.Infrastructure;
 using OrleansSessions.Contracts;
 
@@ -114,79 +111,5 @@ public sealed class SessionCacheTests(GrainCluster cluster) : IClassFixture<Grai
         await AppendElsewhereAsync(host, "busy", "last");
 
         Assert.Equal(["last"], await ContentsOnceAnnouncedAsync(host, "busy", ["last"]));
-    }
-}
-
-public sealed class SmallSessionCacheCluster : GrainCluster
-{
-    protected override Dictionary<string, string?> Settings => new() { ["SessionCache:MaxSessionBytes"] = "2048" };
-}
-
-public sealed class SessionCacheBoundTests(SmallSessionCacheCluster cluster) : IClassFixture<SmallSessionCacheCluster>
-{
-    [Fact]
-    public async Task A_session_over_the_per_session_bound_is_read_from_redis()
-    {
-        var host = cluster.NewSpace();
-        var items = Enumerable.Range(0, 40).Select(i => Items.Message($"item {i} with some text")).ToList();
-        await host.Session("big").AppendAsync(new AppendItemsCommand(items, UserId: "owner"), default);
-        Assert.Equal(40, (await host.Session("big").ReadAsync(new ItemsQuery(), default)).Items.Count);
-
-        await host.Db.KeyDeleteAsync(host.Keys.Session("big")[1]);
-
-        Assert.Empty((await host.Session("big").ReadAsync(new ItemsQuery(), default)).Items); // not served from a cache
-        Assert.Equal(0, cluster.CacheBudgets.Sum(b => b.TotalBytes));
-    }
-}
-
-public sealed class SmallSiloCacheCluster : GrainCluster
-{
-    protected override Dictionary<string, string?> Settings => new() { ["SessionCache:MaxTotalBytes"] = "8192" };
-}
-
-public sealed class SiloCacheBoundTests(SmallSiloCacheCluster cluster) : IClassFixture<SmallSiloCacheCluster>
-{
-    [Fact]
-    public async Task All_caches_of_a_silo_together_stay_under_its_bound()
-    {
-        var host = cluster.NewSpace();
-        for (var s = 0; s < 30; s++)
-        {
-            var items = Enumerable.Range(0, 5).Select(i => Items.Message($"session {s} item {i}")).ToList();
-            await host.Session($"s{s}").AppendAsync(new AppendItemsCommand(items, UserId: "owner"), default);
-            Assert.Equal(5, (await host.Session($"s{s}").ReadAsync(new ItemsQuery(), default)).Items.Count);
-            Assert.All(cluster.CacheBudgets, budget => Assert.InRange(budget.TotalBytes, 0, 8192));
-            Assert.InRange(cluster.CacheBudgets.Sum(b => b.TotalBytes), 1, 2 * 8192);
-        }
-        Assert.Equal(5, (await host.Session("s0").ReadAsync(new ItemsQuery(), default)).Items.Count); // evicted long ago: reloads, still right
-    }
-}
-
-public sealed class SessionCacheBudgetTests
-{
-    private static CachedSession Cache(string id) => new(new SessionSnapshot(
-        new SessionInfo(id, "owner", null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1, 1, 1, null, [], null, null),
-        Incarnation: 1, [new SessionItem(1, DateTimeOffset.UnixEpoch, new byte[400])]));
-
-    [Fact]
-    public void Past_its_bound_the_budget_lets_go_of_the_least_recently_used_caches_first()
-    {
-        var budget = new SessionCacheBudget(Options.Create(new SessionCacheOptions { MaxTotalBytes = 1024 })); // two of these fit
-        var (a, b, c, d) = (Cache("a"), Cache("b"), Cache("c"), Cache("d"));
-
-        budget.Touch(a);
-        budget.Touch(b);
-        budget.Touch(a); // a is now the more recently used
-        budget.Touch(c);
-        Assert.Equal([false, true, false], new[] { a, b, c }.Select(x => x.Evicted));
-        Assert.Equal(a.Bytes + c.Bytes, budget.TotalBytes);
-
-        budget.Touch(c);
-        budget.Touch(d); // a is the least recently used now
-        Assert.Equal([true, true, false, false], new[] { a, b, c, d }.Select(x => x.Evicted));
-        Assert.Equal(c.Bytes + d.Bytes, budget.TotalBytes);
-
-        budget.Release(c);
-        Assert.Equal(d.Bytes, budget.TotalBytes);
     }
 }

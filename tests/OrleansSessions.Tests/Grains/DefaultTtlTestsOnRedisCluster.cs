@@ -1,0 +1,5 @@
+
+namespace OrleansSessions.Tests;
+
+public sealed class DefaultTtlTestsOnRedisCluster(DefaultTtlRedisClusterGrainCluster cluster)
+    : DefaultTtlTestsBase(cluster), IClassFixture<DefaultTtlRedisClusterGrainCluster>;

@@ -1,0 +1,5 @@
+
+namespace OrleansSessions.Tests;
+
+public sealed class SessionGrainConcurrencyTestsOnRedisCluster(RedisClusterGrainCluster cluster)
+    : SessionGrainConcurrencyTestsBase(cluster), IClassFixture<RedisClusterGrainCluster>;

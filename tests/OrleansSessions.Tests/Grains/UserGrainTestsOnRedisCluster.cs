@@ -1,0 +1,5 @@
+
+namespace OrleansSessions.Tests;
+
+public sealed class UserGrainTestsOnRedisCluster(RedisClusterGrainCluster cluster)
+    : UserGrainTestsBase(cluster), IClassFixture<RedisClusterGrainCluster>;
