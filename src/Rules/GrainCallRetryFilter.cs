@@ -20,7 +20,7 @@ public sealed class GrainCallRetryFilter : IOutgoingGrainCallFilter
     private static readonly ResiliencePipeline Retries = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<SiloUnavailableException>().Handle<OrleansMessageRejectionException>(),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } error && IsDeparture(error)),
             MaxRetryAttempts = 8,
             BackoffType = DelayBackoffType.Exponential,
             Delay = TimeSpan.FromMilliseconds(50),
@@ -33,34 +33,31 @@ public sealed class GrainCallRetryFilter : IOutgoingGrainCallFilter
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (!SafeToRepeat(context)) { await context.Invoke(); return; }
+        if (!SafeToRepeat(context, out var cancellation)) { await context.Invoke(); return; }
         await Retries.ExecuteAsync(async _ =>
         {
             await context.Invoke();
             // A silo's departure may come back as the call's response rather than be thrown.
-            if (context.Response?.Exception is (SiloUnavailableException or OrleansMessageRejectionException) and var departure)
-            {
-                ExceptionDispatchInfo.Throw(departure);
-            }
-        }, CancellationOf(context.Request));
+            if (context.Response?.Exception is { } error && IsDeparture(error)) ExceptionDispatchInfo.Throw(error);
+        }, cancellation);
     }
 
-    private static bool SafeToRepeat(IOutgoingGrainCallContext context)
+    /// <summary>Orleans cannot say whether the call ran: its silo left or died under it.</summary>
+    private static bool IsDeparture(Exception error) => error is SiloUnavailableException or OrleansMessageRejectionException;
+
+    /// <summary>Whether the call may be made again, and the cancellation token it carries (one pass over its arguments).</summary>
+    private static bool SafeToRepeat(IOutgoingGrainCallContext context, out CancellationToken cancellation)
     {
-        if (context.InterfaceMethod is { } method && MarkedMethods.GetOrAdd(method, m => m.IsDefined(typeof(SafeToRepeatAttribute)))) return true;
+        var safe = context.InterfaceMethod is { } method && MarkedMethods.GetOrAdd(method, m => m.IsDefined(typeof(SafeToRepeatAttribute)));
+        cancellation = CancellationToken.None;
         for (var i = 0; i < context.Request.GetArgumentCount(); i++)
         {
-            if (context.Request.GetArgument(i) is IRepeatableRequest { SafeToRepeat: true }) return true;
+            switch (context.Request.GetArgument(i))
+            {
+                case IRepeatableRequest { SafeToRepeat: true }: safe = true; break;
+                case CancellationToken token: cancellation = token; break;
+            }
         }
-        return false;
-    }
-
-    private static CancellationToken CancellationOf(Orleans.Serialization.Invocation.IInvokable request)
-    {
-        for (var i = 0; i < request.GetArgumentCount(); i++)
-        {
-            if (request.GetArgument(i) is CancellationToken token) return token;
-        }
-        return CancellationToken.None;
+        return safe;
     }
 }
