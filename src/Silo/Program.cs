@@ -24,8 +24,8 @@ builder.Services.AddOptions<ApiLimits>().BindConfiguration(ApiLimits.Section).Va
 builder.Services.AddSingleton<RedisConnection>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
 builder.Services.AddSingleton(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);
-var cluster = builder.UseSessionSilo();
-builder.AddSiloTelemetry(cluster);
+builder.UseSessionSilo();
+builder.AddSiloTelemetry();
 builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<ShutdownCoordinator>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownCoordinator>());

@@ -18,8 +18,8 @@ internal enum GrainPlacement
 }
 
 /// <summary>The Orleans side of a silo (section "Orleans"): which cluster it joins, its ports and advertised
-/// address, how fast a dead silo is detected, where new activations go, and call timing. Read and checked before
-/// the host is built, so a bad value stops the silo before it starts.</summary>
+/// address, how fast a dead silo is detected, where new activations go, and call timing. Bound and checked by
+/// <see cref="ClusterSettingsServiceCollectionExtensions.AddClusterSettings"/>.</summary>
 internal sealed class ClusterSettings
 {
     public const string Section = "Orleans";
@@ -69,26 +69,6 @@ internal sealed class ClusterSettings
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <exception cref="OptionsValidationException">a value is out of range or the advertised host does not resolve.</exception>
-    public static ClusterSettings Read(IConfiguration configuration)
-    {
-        var settings = configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(settings, new ValidationContext(settings), results, validateAllProperties: true);
-        var errors = results.Select(r => r.ErrorMessage is { } m && m.StartsWith("Orleans:") ? m : $"Orleans:{r.MemberNames.FirstOrDefault()}: {r.ErrorMessage}").ToList();
-        if (settings.AdvertisedAddress is { Length: > 0 } host && !IPAddress.TryParse(host, out _) && Resolve(host) is null)
-        {
-            errors.Add($"Orleans:AdvertisedAddress: '{host}' is neither an IP address nor a host name that resolves.");
-        }
-        if (errors.Count > 0) throw new OptionsValidationException(Section, typeof(ClusterSettings), errors);
-        if (settings.SiloPort == 0) settings.SiloPort = FreeTcpPort.Pick();
-        if (settings.GatewayPort == 0)
-        {
-            do settings.GatewayPort = FreeTcpPort.Pick(); while (settings.GatewayPort == settings.SiloPort);
-        }
-        return settings;
-    }
-
     /// <summary>The address the silo advertises and listens on: the configured one, else this machine's first private one
     /// (see <see cref="FirstPrivate"/>).</summary>
     /// <exception cref="OptionsValidationException">none is configured and the machine has no private address.</exception>
@@ -119,7 +99,7 @@ internal sealed class ClusterSettings
         return b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && b[1] is >= 64 and <= 127);
     }
 
-    private static IPAddress? Resolve(string host)
+    public static IPAddress? Resolve(string host)
     {
         try
         {

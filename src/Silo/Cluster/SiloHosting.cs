@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -12,14 +13,16 @@ internal static class SiloHosting
 {
     /// <summary>Co-hosts an Orleans silo with the HTTP API. With Redis configured, silos with the same cluster id form
     /// one cluster through Orleans' Redis membership on the same connection the grains use; the embedded development
-    /// store runs a single silo with localhost clustering.</summary>
-    public static ClusterSettings UseSessionSilo(this WebApplicationBuilder builder)
+    /// store runs a single silo with localhost clustering. Orleans' options come from <see cref="ClusterSettings"/>.</summary>
+    public static void UseSessionSilo(this WebApplicationBuilder builder)
     {
-        var settings = ClusterSettings.Read(builder.Configuration);
-        builder.Services.AddSingleton(settings);
+        builder.Services.AddClusterSettings();
         var clustered = RedisConnection.IsConfigured(builder.Configuration);
         builder.UseOrleans(silo =>
         {
+            void FromSettings<TOptions>(Action<TOptions, ClusterSettings> configure) where TOptions : class =>
+                silo.Services.AddOptions<TOptions>().Configure<IOptions<ClusterSettings>>((options, settings) => configure(options, settings.Value));
+
             silo.AddSessionGrains();
             silo.Services.AddSingleton<ISiloStandingListener, StopOnLostStanding>(); // the lease reports; the host stops
             silo.AddActivityPropagation(); // grain calls join the HTTP request's trace
@@ -27,8 +30,6 @@ internal static class SiloHosting
             if (SiloHostOptions.DashboardEnabled(builder.Configuration)) silo.AddDashboard();
             if (clustered)
             {
-                // Listens on the advertised address only (listenOnAnyHostAddress: false): never on every interface.
-                silo.ConfigureEndpoints(settings.AdvertisedIp(), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
                 silo.UseRedisClustering(_ => { });
                 silo.Services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((options, connection) =>
                 {
@@ -38,35 +39,41 @@ internal static class SiloHosting
             }
             else
             {
-                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+                silo.UseLocalhostClustering(); // advertises loopback; this silo, at the ports set below, is the primary
             }
-            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
-            silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = settings.SiloName);
-            silo.Configure<ClusterMembershipOptions>(o =>
+            FromSettings<EndpointOptions>((o, settings) =>
+            {
+                (o.SiloPort, o.GatewayPort) = (settings.SiloPort, settings.GatewayPort);
+                // No listening endpoints are set, so the silo listens on the advertised address only: never on every interface.
+                if (clustered) o.AdvertisedIPAddress = settings.AdvertisedIp();
+            });
+            FromSettings<ClusterOptions>((o, settings) => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+            FromSettings<Orleans.Configuration.SiloOptions>((o, settings) => o.SiloName = settings.SiloName);
+            FromSettings<ClusterMembershipOptions>((o, settings) =>
             {
                 o.ProbeTimeout = settings.ProbeTimeout;
                 o.NumMissedProbesLimit = settings.NumMissedProbesLimit;
             });
-            silo.Configure<GrainCollectionOptions>(o =>
+            FromSettings<GrainCollectionOptions>((o, settings) =>
             {
                 o.CollectionAge = settings.IdleDeactivationAge;
                 o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, settings.IdleDeactivationAge.Ticks / 2));
                 // The bound on activations: past Orleans' memory limit (80% of the machine), idle ones go first.
                 o.EnableActivationSheddingOnMemoryPressure = true;
             });
-            silo.Configure<SiloMessagingOptions>(o =>
+            FromSettings<SiloMessagingOptions>((o, settings) =>
             {
                 o.ResponseTimeout = settings.CallTimeout;
                 o.CancelRequestOnTimeout = true;
             });
-            silo.Services.AddSingleton<Orleans.Runtime.PlacementStrategy>(settings.Placement switch
-            {
-                GrainPlacement.Random => new Orleans.Runtime.RandomPlacement(),
-                GrainPlacement.HashBased => new Orleans.Runtime.HashBasedPlacement(),
-                GrainPlacement.ResourceOptimized => new Orleans.Runtime.ResourceOptimizedPlacement(),
-                _ => new Orleans.Runtime.PreferLocalPlacement(),
-            });
+            silo.Services.AddSingleton<Orleans.Runtime.PlacementStrategy>(services =>
+                services.GetRequiredService<IOptions<ClusterSettings>>().Value.Placement switch
+                {
+                    GrainPlacement.Random => new Orleans.Runtime.RandomPlacement(),
+                    GrainPlacement.HashBased => new Orleans.Runtime.HashBasedPlacement(),
+                    GrainPlacement.ResourceOptimized => new Orleans.Runtime.ResourceOptimizedPlacement(),
+                    _ => new Orleans.Runtime.PreferLocalPlacement(),
+                });
         });
-        return settings;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -18,10 +19,11 @@ internal static class SiloTelemetry
 {
     public const string MetricsPath = "/metrics";
 
-    public static void AddSiloTelemetry(this WebApplicationBuilder builder, ClusterSettings cluster)
+    public static void AddSiloTelemetry(this WebApplicationBuilder builder)
     {
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("orleans-sessions", serviceInstanceId: cluster.SiloName))
+            .ConfigureResource(resource => resource.AddDetector(services =>
+                new ThisSilo(services.GetRequiredService<IOptions<ClusterSettings>>().Value.SiloName)))
             .WithMetrics(metrics => metrics
                 .AddMeter(SessionTelemetry.Name, "Microsoft.Orleans")
                 .AddAspNetCoreInstrumentation()
@@ -37,4 +39,11 @@ internal static class SiloTelemetry
 
     public static void MapSiloMetrics(this WebApplication app) =>
         app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(AuthServiceCollectionExtensions.AdminPolicy);
+
+    /// <summary>The service, with this silo as its instance: named by its bound Orleans:SiloName, which only the built
+    /// services have.</summary>
+    private sealed class ThisSilo(string siloName) : IResourceDetector
+    {
+        public Resource Detect() => ResourceBuilder.CreateEmpty().AddService("orleans-sessions", serviceInstanceId: siloName).Build();
+    }
 }

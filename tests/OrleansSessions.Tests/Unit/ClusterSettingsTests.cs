@@ -10,8 +10,15 @@ namespace OrleansSessions.Tests;
 /// <summary>The Orleans:* settings: checked before the silo starts, and what a silo runs with.</summary>
 public sealed class ClusterSettingsTests
 {
-    private static ClusterSettings Read(Dictionary<string, string?> settings) =>
-        ClusterSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+    /// <summary>The settings as the silo gets them: bound, ports set to 0 made free ones, and validated.</summary>
+    private static ClusterSettings Read(Dictionary<string, string?> settings)
+    {
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddClusterSettings()
+            .BuildServiceProvider();
+        return services.GetRequiredService<IOptions<ClusterSettings>>().Value;
+    }
 
     [Theory]
     [InlineData("Orleans:ClusterId", "two words", "Orleans:ClusterId")]
