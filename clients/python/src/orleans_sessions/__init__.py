@@ -1,0 +1,47 @@
+"""OrleansSessions for Python: the HTTP API v1 client (sync and asyncio), an OpenAI Agents SDK ``Session``, and the
+APIs of redis-openai-agents (``AgentSession``, ``JSONSession``) and openai-agents-session (``RedisSession``)."""
+
+from ._agent_session import AgentSession
+from ._async_client import AsyncSessionsClient
+from ._client import SessionsClient
+from ._errors import (
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    SessionsApiError,
+    UnauthorizedError,
+    UnavailableError,
+)
+from ._models import AppendResult, ItemsPage, SessionEvent, SessionInfo, SessionListPage, StoredItem, UserToken
+from ._requests import new_operation_id
+from ._json_session import JSONSession
+from ._redis_session import RedisSession
+from ._session import OrleansSession, SessionSettings
+
+__all__ = [
+    "AgentSession",
+    "AppendResult",
+    "AsyncSessionsClient",
+    "BadRequestError",
+    "ConflictError",
+    "ForbiddenError",
+    "ItemsPage",
+    "JSONSession",
+    "NotFoundError",
+    "OrleansSession",
+    "RateLimitedError",
+    "RedisSession",
+    "SessionEvent",
+    "SessionInfo",
+    "SessionListPage",
+    "SessionSettings",
+    "SessionsApiError",
+    "SessionsClient",
+    "StoredItem",
+    "UnauthorizedError",
+    "UnavailableError",
+    "UserToken",
+    "new_operation_id",
+]

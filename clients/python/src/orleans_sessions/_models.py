@@ -1,0 +1,128 @@
+"""The wire records of the silo's HTTP API v1 as Python values. Items are any JSON objects, returned as sent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping
+
+JsonObject = dict[str, Any]
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """An ISO 8601 time as the silo writes it (.NET: up to 7 fraction digits, "Z" or an offset) on Python 3.10 too."""
+    if text is None:
+        return None
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text.replace("Z", "+00:00"))
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    session_id: str
+    user_id: str
+    title: str | None
+    created_at: datetime
+    updated_at: datetime
+    item_count: int
+    last_seq: int
+    version: int
+    current_agent: str | None
+    agents_used: list[str]
+    metadata: JsonObject | None
+    expires_at: datetime | None
+    token_total: int = 0
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> SessionInfo:
+        return cls(
+            session_id=json["sessionId"],
+            user_id=json["userId"],
+            title=json.get("title"),
+            created_at=parse_time(json["createdAt"]),  # type: ignore[arg-type]
+            updated_at=parse_time(json["updatedAt"]),  # type: ignore[arg-type]
+            item_count=json["itemCount"],
+            last_seq=json["lastSeq"],
+            version=json["version"],
+            current_agent=json.get("currentAgent"),
+            agents_used=list(json.get("agentsUsed") or []),
+            metadata=json.get("metadata"),
+            expires_at=parse_time(json.get("expiresAt")),
+            token_total=json.get("tokenTotal", 0),
+        )
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    seq: int
+    created_at: datetime
+    item: JsonObject
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> StoredItem:
+        return cls(seq=json["seq"], created_at=parse_time(json["createdAt"]), item=json["item"])  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ItemsPage:
+    items: list[StoredItem]
+    last_seq: int
+    version: int
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> ItemsPage:
+        return cls(items=[StoredItem.from_json(i) for i in json["items"]], last_seq=json["lastSeq"], version=json["version"])
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    first_seq: int
+    last_seq: int
+    count: int
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> AppendResult:
+        return cls(first_seq=json["firstSeq"], last_seq=json["lastSeq"], count=json["count"])
+
+
+@dataclass(frozen=True)
+class SessionListPage:
+    sessions: list[SessionInfo]
+    next_cursor: str | None
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> SessionListPage:
+        return cls(sessions=[SessionInfo.from_json(s) for s in json["sessions"]], next_cursor=json.get("nextCursor"))
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """One change to a session as the live stream sends it: "append" (with its items), "pop", "clear", "reset" (read
+    the items afresh: the events since were no longer kept) or "deleted" (the end)."""
+
+    id: str
+    version: int
+    type: str
+    first_seq: int
+    last_seq: int
+    items: list[StoredItem] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> SessionEvent:
+        return cls(
+            id=json["id"], version=json["version"], type=json["type"], first_seq=json["firstSeq"],
+            last_seq=json["lastSeq"], items=[StoredItem.from_json(i) for i in json.get("items") or []],
+        )
+
+
+@dataclass(frozen=True)
+class UserToken:
+    token: str
+    token_type: str
+    user_id: str
+    expires_at: datetime
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> UserToken:
+        return cls(token=json["token"], token_type=json["tokenType"], user_id=json["userId"], expires_at=parse_time(json["expiresAt"]))  # type: ignore[arg-type]
