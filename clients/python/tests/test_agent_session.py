@@ -97,3 +97,24 @@ async def test_the_async_versions(client: SessionsClient, user_id: str) -> None:
     assert await session.amessage_count() == 0
     await session.adelete()
     assert await AgentSession.alist_conversations(user_id, client=client) == []
+
+
+async def test_store_agent_result_keeps_every_item_of_the_run_and_its_last_agent(client: SessionsClient, user_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(__import__("pathlib").Path(__file__).parent / "sdk_standin"))
+    from agents import Agent, Runner
+
+    def get_weather(city: str) -> str:
+        return "sunny"
+
+    session = AgentSession.create(user_id, client=client)
+    result = await Runner.run(Agent(name="forecaster", tools=[get_weather]), "What is the weather in Paris?")
+    session.store_agent_result(result)
+    stored = session.get_messages()
+    assert stored == result.to_input_list()
+    assert [item.get("type", "message") for item in stored] == ["message", "function_call", "function_call_output", "message"]
+    assert session.current_agent == "forecaster" and session.get_metadata()["current_agent"] == "forecaster"
+
+    other_input = [{"role": "user", "content": "unrelated"}]  # a run not given this history: all of it is new
+    again = await Runner.run(Agent(name="closer"), other_input)
+    session.store_agent_result(again)
+    assert session.message_count() == 4 + 2 and session.current_agent == "closer"

@@ -147,3 +147,10 @@ def nested(depth: int) -> dict[str, object]:
     for _ in range(depth):
         value = {"child": value}
     return value
+
+
+def test_a_value_json_cannot_hold_is_refused_before_anything_is_sent(client: SessionsClient, user_id: str, session_id: str) -> None:
+    with pytest.raises(ValueError):
+        client.append_items(session_id, [{"score": float("nan")}], operation_id="nan-1", user_id=user_id)
+    with pytest.raises(NotFoundError):
+        client.get_session(session_id)

@@ -97,7 +97,7 @@ class AgentSession:
         ``to_input_list()``, as one batch, and its last agent as the current agent in the same step. When the run
         was given this conversation's history followed by new input (``to_agent_inputs() + [...]``), the history is
         not stored again."""
-        items = _items.result_items(result, self.get_messages())
+        items = _items.result_items(result, self.get_messages)
         agent = _items.last_agent_name(result)
         if items:
             self._append(items, agent)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 Item = dict[str, Any]
 
@@ -30,12 +30,15 @@ def as_dict(item: Any) -> Item:
     raise TypeError(f"A run item must be a dict or a pydantic model, not {type(item).__name__}.")
 
 
-def result_items(result: Any, history: Sequence[Mapping[str, Any]]) -> list[Item]:
-    """The items a Runner result adds to ``history``: all of ``to_input_list()`` less the run's input when that input
-    was this history (a run given ``history + [new message]``)."""
+def result_items(result: Any, read_history: Callable[[], Sequence[Mapping[str, Any]]]) -> list[Item]:
+    """The items a Runner result adds to the stored history: all of ``to_input_list()`` less the run's input when
+    that input began with the whole history (a run given ``history + [new message]``)."""
     items = [as_dict(item) for item in result.to_input_list()]
     run_input = getattr(result, "input", None)
-    if isinstance(run_input, list) and history and len(run_input) >= len(history):
+    if not isinstance(run_input, list):
+        return items
+    history = read_history()
+    if history and len(run_input) >= len(history):
         given = [agent_input(as_dict(item)) for item in run_input[: len(history)]]
         if given == [agent_input(item) for item in history]:
             return items[len(history):]

@@ -40,7 +40,11 @@ class Request(Generic[T]):
     """An error that means "nothing there": the call returns None instead of raising."""
 
     def content(self) -> bytes | None:
-        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode() if self.has_body else None
+        """The body as JSON; a value JSON cannot hold (NaN, infinity, an object it cannot encode) raises ValueError or
+        TypeError here, before anything is sent."""
+        if not self.has_body:
+            return None
+        return json.dumps(self.body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
     @property
     def repeatable(self) -> bool:
