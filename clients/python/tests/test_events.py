@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import queue
 import threading
@@ -19,24 +20,28 @@ async def test_events_of_writes_on_another_silo_arrive_in_order_and_end_with_the
     seen: asyncio.Queue[SessionEvent] = asyncio.Queue()
 
     async def follow() -> None:
-        async for event in async_client.stream_events(session_id):
-            await seen.put(event)
+        async with contextlib.aclosing(async_client.stream_events(session_id)) as events:
+            async for event in events:
+                await seen.put(event)
 
     follower = asyncio.create_task(follow())
-    async with AsyncSessionsClient(cluster.base_urls[1], api_key=cluster.api_key) as other:
-        # A stream starts at the next change: append probes until one arrives, then everything after it must too.
-        for n in itertools.count():
-            await other.append_items(session_id, [PROBE], operation_id=f"probe-{n}")
-            try:
-                first = await asyncio.wait_for(seen.get(), 0.5)
-                break
-            except asyncio.TimeoutError:
-                assert n < 60, "the stream delivered no event in 30 s"
-        await other.append_items(session_id, [{"n": 1}, {"n": 2}], operation_id="e-1")
-        await other.pop_item(session_id)
-        await other.clear_items(session_id)
-        await other.delete_session(session_id)
-    await asyncio.wait_for(follower, 30)
+    try:
+        async with AsyncSessionsClient(cluster.base_urls[1], api_key=cluster.api_key) as other:
+            # A stream starts at the next change: append probes until one arrives, then everything after it must too.
+            for n in itertools.count():
+                await other.append_items(session_id, [PROBE], operation_id=f"probe-{n}")
+                try:
+                    first = await asyncio.wait_for(seen.get(), 0.5)
+                    break
+                except asyncio.TimeoutError:
+                    assert n < 60, "the stream delivered no event in 30 s"
+            await other.append_items(session_id, [{"n": 1}, {"n": 2}], operation_id="e-1")
+            await other.pop_item(session_id)
+            await other.clear_items(session_id)
+            await other.delete_session(session_id)
+        await asyncio.wait_for(follower, 30)
+    finally:
+        follower.cancel()
 
     events = [first] + [seen.get_nowait() for _ in range(seen.qsize())]
     after = [e for e in events if not (e.type == "append" and e.items and e.items[0].item == PROBE)]

@@ -7,6 +7,7 @@ import json
 import time
 from typing import Iterator
 
+import httpx
 import pytest
 
 from orleans_sessions import AsyncSessionsClient, OrleansSession, SessionsClient, UnavailableError
@@ -51,9 +52,8 @@ def test_a_write_without_an_operation_id_is_sent_once(cluster: Cluster, proxy: F
     proxy.faults.matches = appends
     proxy.faults.drop_after_forwarding = 1
     with SessionsClient(proxy.url, api_key=cluster.api_key) as client:
-        with pytest.raises(Exception) as dropped:
+        with pytest.raises(httpx.TransportError):
             client.append_items(session_id, [{"n": 1}], user_id=user_id)
-        assert "disconnect" in str(dropped.value).lower() or "closed" in str(dropped.value).lower()
         assert client.get_session(session_id).item_count == 1  # the silo stored it; the client did not send it twice
     assert len(proxy.faults.seen) == 1
 

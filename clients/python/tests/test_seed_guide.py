@@ -78,7 +78,7 @@ async def test_the_guide_runs_as_written(cluster: Cluster, standin_sdk: None, ca
     from orleans_sessions import JSONSession  # changed
     # Create a JSON session
     json_session = JSONSession(
-        session_id="complex-session-1",
+        session_id="complex-session-1-guide",  # changed: the docs' example has complex-session-1 on the same cluster
         user_id="user_123",  # changed: the service keeps every session under its owner
         client=AsyncSessionsClient(SESSIONS_URL, api_key=API_KEY),  # changed
         ttl=3600

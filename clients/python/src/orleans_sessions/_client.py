@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import urllib.request
 from typing import Any, Iterator, Mapping, Sequence, TypeVar, cast
 
 import httpx
@@ -27,7 +28,8 @@ class SessionsClient:
                  transport: httpx.BaseTransport | None = None) -> None:
         self.options = ClientOptions(base_url, api_key=api_key, retries=retries, timeout=as_timeout(timeout))
         self._token = token
-        transport = transport or blocking_transport(self.options.limits)
+        if transport is None and not urllib.request.getproxies():
+            transport = blocking_transport(self.options.limits)  # httpx mounts proxy transports only when given none
         self._http = httpx.Client(transport=transport, **self.options.client_arguments())  # type: ignore[arg-type]
 
     def __enter__(self) -> SessionsClient:

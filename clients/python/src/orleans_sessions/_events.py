@@ -13,8 +13,9 @@ from ._models import SessionEvent
 RECONNECT_DELAY = 1.0
 """Seconds before a dropped event stream is opened again from its last event."""
 
-STREAM_TIMEOUT = httpx.Timeout(None, connect=5.0)
-"""An event stream waits as long as a session is quiet (the silo sends keep-alive comments)."""
+STREAM_TIMEOUT = httpx.Timeout(5.0, read=45.0)
+"""A quiet session's stream still receives the silo's keep-alive comment every 15 s: one silent for 45 s is a dead
+connection, opened again."""
 
 
 class EventParser:

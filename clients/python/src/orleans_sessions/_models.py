@@ -11,10 +11,11 @@ JsonObject = dict[str, Any]
 
 
 def parse_time(text: str | None) -> datetime | None:
-    """An ISO 8601 time as the silo writes it (.NET: up to 7 fraction digits, "Z" or an offset) on Python 3.10 too."""
+    """An ISO 8601 time as the silo writes it (.NET: 0 to 7 fraction digits, "Z" or an offset), on Python 3.10 too,
+    whose ``fromisoformat`` takes exactly 3 or 6 fraction digits."""
     if text is None:
         return None
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text.replace("Z", "+00:00"))
+    text = re.sub(r"\.(\d+)", lambda fraction: "." + (fraction[1] + "000000")[:6], text.replace("Z", "+00:00"))
     return datetime.fromisoformat(text)
 
 

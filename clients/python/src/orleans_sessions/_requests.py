@@ -4,6 +4,7 @@ only send what is described here."""
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Mapping, Sequence, TypeVar
@@ -88,10 +89,12 @@ def api_error(response: httpx.Response) -> SessionsApiError:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
+    """Retry-After in seconds; None when absent or not a number of seconds at least 0."""
     try:
-        return float(response.headers["retry-after"])
+        seconds = float(response.headers["retry-after"])
     except (KeyError, ValueError):
         return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def missing_session(error: SessionsApiError) -> bool:
