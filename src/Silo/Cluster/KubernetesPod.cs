@@ -6,7 +6,8 @@ namespace OrleansSessions.Silo.Cluster;
 /// <summary>
 /// A silo in a Kubernetes pod runs on Orleans' Kubernetes hosting: its silo name is the pod's name and it advertises
 /// the pod's IP, and Orleans' cluster agent declares dead the silo of a pod that was deleted (also one deleted while
-/// the silo was down) so its membership entry does not linger.
+/// the silo was down) so its membership entry does not linger. Orleans' hosting also makes the silo listen on all the
+/// pod's interfaces (its IP and loopback) rather than on the advertised address only.
 /// <para>One source wins, deliberately: <see cref="ClusterSettings"/>. In a pod its silo name and advertised address
 /// default to POD_NAME and POD_IP, the same values Orleans' hosting reads from the environment, so both configure
 /// Orleans alike whatever order they run in, and GET /v1/cluster names the pod. An Orleans:SiloName or
