@@ -36,6 +36,7 @@ internal static class SiloHosting
                     options.ConfigurationOptions = connection.Options;
                     options.CreateMultiplexer = async _ => (await connection.ConnectAsync(), IsShared: true);
                 });
+                KubernetesPod.UseKubernetesHostingInPod(silo, builder.Configuration); // in a pod: its name and IP, its dead pods' silos declared dead
             }
             else
             {
