@@ -71,7 +71,7 @@ internal static partial class RedisUrl
 
         if (sentinel)
         {
-            if (path.Length is < 1 or > 2 || path[0].Length == 0)
+            if (path.Length < 1 || path[0].Length == 0)
             {
                 throw new FormatException($"A redis+sentinel:// URL names the service after the hosts; its form is {SentinelForm}.");
             }
