@@ -15,10 +15,11 @@ public sealed class RedisTlsServer : IAsyncDisposable
     public const string AdminPassword = "admin-pw";
 
     private readonly Process _process;
+    private readonly X509Certificate2 _ca;
 
-    private RedisTlsServer(Process process, int port, string directory)
+    private RedisTlsServer(Process process, X509Certificate2 ca, int port, string directory)
     {
-        (_process, Port, Directory) = (process, port, directory);
+        (_process, _ca, Port, Directory) = (process, ca, port, directory);
     }
 
     public int Port { get; }
@@ -30,11 +31,12 @@ public sealed class RedisTlsServer : IAsyncDisposable
     /// <summary>The service user's URL, password percent-escaped.</summary>
     public string Url => $"rediss://sessions:{Uri.EscapeDataString(Password)}@127.0.0.1:{Port}";
 
-    public static async Task<RedisTlsServer> StartAsync()
+    /// <param name="requireClientCertificates">--tls-auth-clients yes: only clients with a certificate from the CA get in.</param>
+    public static async Task<RedisTlsServer> StartAsync(bool requireClientCertificates = false)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("redis-tls-").FullName;
-        using var ca = MakeCa("Sessions test Redis CA");
-        using var server = MakeServerCertificate(ca);
+        var ca = MakeCa("Sessions test Redis CA");
+        using var server = MakeLeafCertificate(ca, "1.3.6.1.5.5.7.3.1");
         File.WriteAllText(Path.Combine(directory, "ca.pem"), ca.ExportCertificatePem());
         File.WriteAllText(Path.Combine(directory, "server.pem"), server.ExportCertificatePem());
         File.WriteAllText(Path.Combine(directory, "server.key"), server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
@@ -49,8 +51,18 @@ public sealed class RedisTlsServer : IAsyncDisposable
         var (_, process) = await TestRedisServer.StartDedicatedRedisAsync(port,
             "--port", "0", "--tls-port", port.ToString(), "--tls-cert-file", Path.Combine(directory, "server.pem"),
             "--tls-key-file", Path.Combine(directory, "server.key"), "--tls-ca-cert-file", Path.Combine(directory, "ca.pem"),
-            "--tls-auth-clients", "no", "--aclfile", Path.Combine(directory, "users.acl"));
-        return new RedisTlsServer(process, port, directory);
+            "--tls-auth-clients", requireClientCertificates ? "yes" : "no", "--aclfile", Path.Combine(directory, "users.acl"));
+        return new RedisTlsServer(process, ca, port, directory);
+    }
+
+    /// <summary>A client certificate from the server's CA and its key, written as PEM files.</summary>
+    public (string CertificatePath, string KeyPath) WriteClientCertificate()
+    {
+        using var client = MakeLeafCertificate(_ca, "1.3.6.1.5.5.7.3.2");
+        var (certificate, key) = (Path.Combine(Directory, "client.pem"), Path.Combine(Directory, "client.key"));
+        File.WriteAllText(certificate, client.ExportCertificatePem());
+        File.WriteAllText(key, client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        return (certificate, key);
     }
 
     /// <summary>A CA of its own, written as PEM: a server certificate from <see cref="StartAsync"/>'s CA does not chain to it.</summary>
@@ -67,6 +79,7 @@ public sealed class RedisTlsServer : IAsyncDisposable
         if (!_process.HasExited) _process.Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();
+        _ca.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 
@@ -80,7 +93,7 @@ public sealed class RedisTlsServer : IAsyncDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
     }
 
-    private static X509Certificate2 MakeServerCertificate(X509Certificate2 ca)
+    private static X509Certificate2 MakeLeafCertificate(X509Certificate2 ca, string usage)
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
@@ -89,7 +102,7 @@ public sealed class RedisTlsServer : IAsyncDisposable
         names.AddDnsName("localhost");
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
         var serial = RandomNumberGenerator.GetBytes(16);
         using var certificate = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);

@@ -77,6 +77,25 @@ public sealed class RedisTlsAclTests
         Assert.Contains("does not chain to a CA in Redis:CaFile", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_server_that_requires_client_certificates_serves_a_silo_given_one()
+    {
+        await using var redis = await RedisTlsServer.StartAsync(requireClientCertificates: true);
+        var (certificate, key) = redis.WriteClientCertificate();
+        await using var silo = await SiloClient.ConnectAsync(new SiloFactory(new()
+        {
+            ["Redis:ConnectionString"] = redis.Url,
+            ["Redis:CaFile"] = redis.CaFile,
+            ["Redis:ClientCertificatePath"] = certificate,
+            ["Redis:ClientKeyPath"] = key,
+            ["Sessions:KeyPrefix"] = "os",
+        }));
+
+        await silo.Http.AppendItemsAsync("mtls", new AppendItemsCommand([Items.Message("with a client certificate")], UserId: "owner"));
+
+        Assert.Equal(["with a client certificate"], (await silo.Http.GetItemsAsync("mtls")).Items.Select(i => Items.Content(i.Item)));
+    }
+
     private static async Task<bool> AnswersPlainPingAsync(int port)
     {
         using var client = new TcpClient();
