@@ -87,4 +87,20 @@ public sealed class RedisOptionsValidatorTests
             ["Redis:Sentinel:Endpoints:1"] = "s2",
         }));
     }
+
+    [Fact]
+    public void A_silo_on_sentinels_alone_is_on_an_external_store_and_needs_tenants()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Redis:Sentinel:ServiceName"] = "sessions-primary",
+            ["Redis:Sentinel:Endpoints"] = "s1",
+        }).Build();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new OrleansSessions.Silo.Auth.TenantDirectory(
+            Microsoft.Extensions.Options.Options.Create(new OrleansSessions.Silo.Auth.AuthOptions()),
+            Microsoft.Extensions.Options.Options.Create(new OrleansSessions.Grains.Storage.SessionStoreOptions()), configuration));
+
+        Assert.Contains("a silo on an external Redis needs Auth:Tenants", error.Message, StringComparison.Ordinal);
+    }
 }
