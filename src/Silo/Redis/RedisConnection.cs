@@ -86,7 +86,8 @@ internal sealed partial class RedisConnection(
             throw RedisStartFailure.Explain(error, connection, certificateCheck?.LastRefusal);
         }
         _opened.TrySetResult(_multiplexer);
-        LogConnected(string.Join(",", connection.EndPoints), _multiplexer.IsConnected);
+        // Through sentinels, the endpoints are the primary (and replicas) they named, not the sentinels configured.
+        LogConnected(string.Join(",", _multiplexer.GetEndPoints().Select(EndPointCollection.ToString)), _multiplexer.IsConnected);
     }
 
     public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync();
