@@ -46,7 +46,7 @@ internal sealed partial class TenantDirectory
         }
 
         Enabled = _tenants.Count > 0 || _adminKeyHashes.Count > 0;
-        var externalStore = !string.IsNullOrWhiteSpace(configuration["Redis:ConnectionString"]) || !string.IsNullOrWhiteSpace(configuration["REDIS_URL"]);
+        var externalStore = Redis.RedisConfiguration.IsConfigured(configuration); // a connection string, REDIS_URL or sentinels
         if (!Enabled && externalStore)
         {
             errors.Add("Auth: a silo on an external Redis needs Auth:Tenants (or Auth:AdminKeyHashes); auth may be off only with the embedded development store.");

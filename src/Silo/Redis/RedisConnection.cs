@@ -23,8 +23,7 @@ internal sealed partial class RedisConnection(
     private EmbeddedGarnet? _embedded;
 
     /// <summary>True when the configuration names a Redis server; false means the embedded development store.</summary>
-    public static bool IsConfigured(IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration[$"{RedisOptions.Section}:ConnectionString"]) || !string.IsNullOrWhiteSpace(configuration["REDIS_URL"]);
+    public static bool IsConfigured(IConfiguration configuration) => RedisConfiguration.IsConfigured(configuration);
 
     public IConnectionMultiplexer Multiplexer =>
         _multiplexer ?? throw new InvalidOperationException("The Redis connection is opened when the silo starts.");
@@ -40,11 +39,9 @@ internal sealed partial class RedisConnection(
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        var configured = options.Value.ConnectionString;
-        if (string.IsNullOrWhiteSpace(configured)) configured = configuration["REDIS_URL"];
-
         ConfigurationOptions connection;
-        if (string.IsNullOrWhiteSpace(configured))
+        RedisServerCertificateCheck? certificateCheck = null;
+        if (!IsConfigured(configuration))
         {
             var dataDirectory = embeddedOptions.Value.DataDirectory
                 ?? Path.Combine(environment.ContentRootPath, ".data", "garnet");
@@ -54,10 +51,24 @@ internal sealed partial class RedisConnection(
         }
         else
         {
-            connection = RedisUrl.Parse(configured);
+            var settings = options.Value;
+            connection = RedisConfiguration.Build(settings, configuration);
+            if (connection.Ssl)
+            {
+                var cas = string.IsNullOrWhiteSpace(settings.CaFile) ? null : RedisTlsFiles.LoadCa(settings.CaFile);
+                certificateCheck = new RedisServerCertificateCheck(cas, settings.CaFile);
+                connection.CertificateValidation += certificateCheck.Validate;
+            }
+            if (!string.IsNullOrWhiteSpace(settings.ClientCertificatePath) && !string.IsNullOrWhiteSpace(settings.ClientKeyPath))
+            {
+                var certificate = RedisTlsFiles.LoadClientCertificate(settings.ClientCertificatePath, settings.ClientKeyPath);
+                connection.CertificateSelection += (_, _, _, _, _) => certificate;
+            }
         }
 
-        connection.AbortOnConnectFail = false;
+        // A server that refuses the credentials or the TLS handshake, or that is not there, stops the start with the cause
+        // named; once connected, the connection is re-established by itself whenever it drops.
+        connection.AbortOnConnectFail = true;
         connection.ConnectTimeout = options.Value.ConnectTimeoutMs;
         // A Redis that accepts connections but stops answering fails calls within the command timeout instead of
         // holding them; timeouts are checked on each heartbeat, so beat at least twice per timeout.
@@ -66,9 +77,17 @@ internal sealed partial class RedisConnection(
         connection.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(50, timeout.TotalMilliseconds / 2)));
         connection.BacklogPolicy = BacklogPolicy.FailFast; // while the connection is down, fail at once rather than queue
         Options = connection;
-        _multiplexer = await ConnectionMultiplexer.ConnectAsync(connection);
+        try
+        {
+            _multiplexer = await ConnectionMultiplexer.ConnectAsync(connection);
+        }
+        catch (RedisConnectionException error)
+        {
+            throw RedisStartFailure.Explain(error, connection, certificateCheck?.LastRefusal);
+        }
         _opened.TrySetResult(_multiplexer);
-        LogConnected(string.Join(",", connection.EndPoints), _multiplexer.IsConnected);
+        // Through sentinels, the endpoints are the primary (and replicas) they named, not the sentinels configured.
+        LogConnected(string.Join(",", _multiplexer.GetEndPoints().Select(EndPointCollection.ToString)), _multiplexer.IsConnected);
     }
 
     public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync();

@@ -69,7 +69,7 @@ public sealed class SiloClient : IAsyncDisposable
         return host;
     }
 
-    private static async Task<SiloClient> ConnectAsync(SiloFactory silo, Transport transport)
+    public static async Task<SiloClient> ConnectAsync(SiloFactory silo, Transport transport = Transport.Http)
     {
         _ = silo.Server; // starts the silo, so its gateway is in the membership table
         return new SiloClient(silo, transport == Transport.Cluster ? await StartOrleansClientAsync(silo) : null);

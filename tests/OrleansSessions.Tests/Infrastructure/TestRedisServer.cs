@@ -51,7 +51,18 @@ public sealed class TestRedisServer
     public static Task<(string ConnectionString, Process Process)> StartDedicatedRedisAsync(int? port = null, params string[] arguments) =>
         StartRedisAsync(FindOnPath("redis-server") ?? throw new InvalidOperationException("This test needs redis-server on PATH."), port, arguments);
 
-    private static async Task<(string ConnectionString, Process Process)> StartRedisAsync(string redisServer, int? fixedPort = null, string[]? arguments = null)
+    /// <summary>A redis-server in sentinel mode watching the primary at <paramref name="primaryPort"/> as
+    /// <paramref name="serviceName"/> (quorum 1), stopped with the test run at the latest.</summary>
+    public static Task<(string ConnectionString, Process Process)> StartDedicatedSentinelAsync(int primaryPort, string serviceName)
+    {
+        var config = Path.Combine(Directory.CreateTempSubdirectory("sentinel-").FullName, "sentinel.conf");
+        File.WriteAllText(config, $"sentinel monitor {serviceName} 127.0.0.1 {primaryPort} 1\nsentinel down-after-milliseconds {serviceName} 1000\n");
+        return StartRedisAsync(FindOnPath("redis-server") ?? throw new InvalidOperationException("This test needs redis-server on PATH."),
+            arguments: ["--sentinel"], configFile: config); // a sentinel rewrites its configuration file, so it has one of its own
+    }
+
+    private static async Task<(string ConnectionString, Process Process)> StartRedisAsync(string redisServer, int? fixedPort = null, string[]? arguments = null,
+        string? configFile = null)
     {
         var port = fixedPort ?? FreeTcpPort.Pick();
         var info = new ProcessStartInfo(redisServer)
@@ -60,6 +71,7 @@ public sealed class TestRedisServer
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (configFile is not null) info.ArgumentList.Add(configFile); // redis-server takes it first or not at all
         string[] defaults = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. TestProcesses.RedisKeepsEnvironment];
         foreach (var argument in defaults.Concat(arguments ?? []))
         {
