@@ -51,7 +51,14 @@ public sealed class TestRedisServer
     public static Task<(string ConnectionString, Process Process)> StartDedicatedRedisAsync(int? port = null, params string[] arguments) =>
         StartRedisAsync(FindOnPath("redis-server") ?? throw new InvalidOperationException("This test needs redis-server on PATH."), port, arguments);
 
-    private static async Task<(string ConnectionString, Process Process)> StartRedisAsync(string redisServer, int? fixedPort = null, string[]? arguments = null)
+    /// <summary>A redis-sentinel of the caller's own, with <paramref name="configFile"/> (which Sentinel rewrites as it
+    /// learns), stopped with the test run at the latest.</summary>
+    public static Task<(string ConnectionString, Process Process)> StartDedicatedSentinelAsync(string configFile) =>
+        StartRedisAsync(FindOnPath("redis-server") ?? throw new InvalidOperationException("This test needs redis-server on PATH."),
+            leading: [configFile, "--sentinel"]);
+
+    private static async Task<(string ConnectionString, Process Process)> StartRedisAsync(string redisServer, int? fixedPort = null,
+        string[]? arguments = null, string[]? leading = null)
     {
         var port = fixedPort ?? FreeTcpPort.Pick();
         var info = new ProcessStartInfo(redisServer)
@@ -61,7 +68,7 @@ public sealed class TestRedisServer
             UseShellExecute = false,
         };
         string[] defaults = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. TestProcesses.RedisKeepsEnvironment];
-        foreach (var argument in defaults.Concat(arguments ?? []))
+        foreach (var argument in (leading ?? []).Concat(defaults).Concat(arguments ?? []))
         {
             info.ArgumentList.Add(argument);
         }
