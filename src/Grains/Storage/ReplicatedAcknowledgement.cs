@@ -23,7 +23,16 @@ internal sealed class ReplicatedAcknowledgement(IConnectionMultiplexer redis, IO
     public async Task AfterWriteAsync(RedisKey writtenKey)
     {
         if (_replicas == 0) return;
-        var server = redis.GetServer(writtenKey, flags: CommandFlags.DemandMaster);
+        IServer server;
+        try
+        {
+            server = redis.GetServer(writtenKey, flags: CommandFlags.DemandMaster);
+        }
+        catch (InvalidOperationException)
+        {
+            // The primary the write went to was lost since (a failover under way): the write may not be on a replica.
+            throw new SessionStoreUnavailableException("The session store has no primary to confirm the write on; retry with the same operation id.");
+        }
         var confirmed = (long)await server.ExecuteAsync("WAIT", _replicas, _timeoutMs);
         if (confirmed < _replicas)
         {
