@@ -12,8 +12,8 @@ public sealed class AcknowledgementOptions
     [Range(0, 10)]
     public int AcknowledgeAfterReplicas { get; set; }
 
-    /// <summary>How long a write waits for its replicas before it fails as unavailable (503); must be shorter than
-    /// Sessions:CommandTimeout.</summary>
+    /// <summary>How long a write waits for its replicas before it fails as unavailable (503); when replicas are
+    /// waited for, must be shorter than Sessions:CommandTimeout.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan AcknowledgeTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

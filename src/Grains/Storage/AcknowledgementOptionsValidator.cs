@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace OrleansSessions.Grains.Storage;
 
-/// <summary>Checks <see cref="AcknowledgementOptions"/>: each value in range, and a replica wait that ends before the
-/// Redis call it is part of times out. Each failure names its key ("Redis:AcknowledgeTimeout: …").</summary>
+/// <summary>Checks <see cref="AcknowledgementOptions"/>: each value in range, and, when replicas are waited for, a wait
+/// that ends before the Redis call it is part of times out. Each failure names its key ("Redis:AcknowledgeTimeout: …").</summary>
 internal sealed class AcknowledgementOptionsValidator(IOptions<SessionStoreOptions> store) : IValidateOptions<AcknowledgementOptions>
 {
     private const string KeyPrefix = AcknowledgementOptions.Section + ":";
@@ -15,7 +15,7 @@ internal sealed class AcknowledgementOptionsValidator(IOptions<SessionStoreOptio
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
         var errors = results.Select(r => $"{KeyPrefix}{r.MemberNames.FirstOrDefault()}: {r.ErrorMessage}").ToList();
         var commandTimeout = store.Value.CommandTimeout;
-        if (options.AcknowledgeTimeout >= commandTimeout)
+        if (options.AcknowledgeAfterReplicas > 0 && options.AcknowledgeTimeout >= commandTimeout)
         {
             errors.Add($"{KeyPrefix}AcknowledgeTimeout: {options.AcknowledgeTimeout} must be shorter than " +
                 $"{SessionStoreOptions.Section}:CommandTimeout ({commandTimeout}), or every wait for replicas would time out as a failed Redis call.");

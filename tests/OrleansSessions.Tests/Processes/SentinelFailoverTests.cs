@@ -58,9 +58,11 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output)
         try
         {
             var primaryPort = FreeTcpPort.Pick();
-            var (_, primary) = await TestRedisServer.StartDedicatedRedisAsync(primaryPort);
+            // A replica's full sync starts at once rather than after Redis' default 5 s wait for more replicas to join it.
+            string[] syncAtOnce = ["--repl-diskless-sync-delay", "0"];
+            var (_, primary) = await TestRedisServer.StartDedicatedRedisAsync(primaryPort, syncAtOnce);
             processes.Add(primary);
-            var (replicaAddress, replica) = await TestRedisServer.StartDedicatedRedisAsync(null, "--replicaof", "127.0.0.1", primaryPort.ToString());
+            var (replicaAddress, replica) = await TestRedisServer.StartDedicatedRedisAsync(null, [.. syncAtOnce, "--replicaof", "127.0.0.1", primaryPort.ToString()]);
             processes.Add(replica);
             var replicaPort = int.Parse(replicaAddress[(replicaAddress.LastIndexOf(':') + 1)..]);
 
@@ -157,7 +159,7 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output)
                 (await Task.WhenAll(sentinels.Select(s => sentinelView.GetServer(s).SentinelGetMasterAddressByNameAsync(Service))))
                     .All(primaryOf => primaryOf is IPEndPoint { Port: var port } && port == replicaPort));
             var promoted = Stopwatch.GetElapsedTime(Volatile.Read(ref killedAt));
-            (_, primary) = await TestRedisServer.StartDedicatedRedisAsync(primaryPort, "--replicaof", "127.0.0.1", replicaPort.ToString());
+            (_, primary) = await TestRedisServer.StartDedicatedRedisAsync(primaryPort, [.. syncAtOnce, "--replicaof", "127.0.0.1", replicaPort.ToString()]);
             processes.Add(primary);
 
             var recovery = await Task.WhenAll(servedAgain.Select(s => s.Task.WaitAsync(TimeSpan.FromSeconds(60))));
