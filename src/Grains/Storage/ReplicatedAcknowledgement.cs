@@ -33,7 +33,16 @@ internal sealed class ReplicatedAcknowledgement(IConnectionMultiplexer redis, IO
             // The primary the write went to was lost since (a failover under way): the write may not be on a replica.
             throw new SessionStoreUnavailableException("The session store has no primary to confirm the write on; retry with the same operation id.");
         }
-        var confirmed = (long)await server.ExecuteAsync("WAIT", _replicas, _timeoutMs);
+        long confirmed;
+        try
+        {
+            confirmed = (long)await server.ExecuteAsync("WAIT", _replicas, _timeoutMs);
+        }
+        catch (RedisServerException refused)
+        {
+            // The server taken for the primary is a replica by now ("WAIT cannot be used with replica instances").
+            throw new SessionStoreUnavailableException($"The write could not be confirmed on replicas ({refused.Message}); retry with the same operation id.");
+        }
         if (confirmed < _replicas)
         {
             throw new SessionStoreUnavailableException(

@@ -32,7 +32,7 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output)
 
     /// <summary>From the kill to each silo's first acknowledged append: Sentinel's 1 s down-after and its election,
     /// then, for writes that wait for a replica, the old primary's return and full sync. Measured 1.3–5.4 s (both
-    /// settings, eight runs each); the bound leaves room for a loaded machine.</summary>
+    /// settings, nine runs each); the bound leaves room for a loaded machine.</summary>
     private static readonly TimeSpan ServeAgainBound = TimeSpan.FromSeconds(10);
 
     [Fact]
