@@ -14,7 +14,8 @@ public static class ScriptCost
     public static async Task<string> MeasureAsync(ConnectionMultiplexer redis, string prefix, int appends)
     {
         var server = redis.GetServer(redis.GetEndPoints()[0]);
-        var store = new RedisSessionStore(redis, new RedisKeys(prefix), new ItemCipher(Options.Create(new EncryptionOptions())));
+        var store = new RedisSessionStore(redis, new RedisKeys(prefix), new ItemCipher(Options.Create(new EncryptionOptions())),
+            new ReplicatedAcknowledgement(redis, Options.Create(new AcknowledgementOptions())));
         await store.CreateAsync("script-cost", new CreateSessionCommand("cost-user", null, 3600, null), 3_600_000);
         IReadOnlyList<byte[]> item = [.. Workload.Turn(new Random(1), 1).Select(System.Text.Encoding.UTF8.GetBytes)];
         var command = new AppendItemsCommand([System.Text.Json.JsonElement.Parse(item[0])], UserId: "cost-user");

@@ -18,6 +18,8 @@ public static class SessionGrainsSiloBuilderExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionCacheOptions>().BindConfiguration(SessionCacheOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AcknowledgementOptions>().BindConfiguration(AcknowledgementOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AcknowledgementOptions>, AcknowledgementOptionsValidator>();
         services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.Section);
         services.AddSingleton<SessionCacheBudget>();
         services.AddSingleton<SessionTelemetry>();
@@ -28,8 +30,11 @@ public static class SessionGrainsSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<UserIndexTouches>());
 
         services.AddSingleton<ItemCipher>();
+        services.AddSingleton(sp => new ReplicatedAcknowledgement(sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<IOptions<AcknowledgementOptions>>()));
         services.AddSingleton(sp => new KeyScopes(sp.GetRequiredService<IConnectionMultiplexer>(),
-            sp.GetRequiredService<IOptions<SessionStoreOptions>>(), sp.GetRequiredService<ItemCipher>()));
+            sp.GetRequiredService<IOptions<SessionStoreOptions>>(), sp.GetRequiredService<ItemCipher>(),
+            sp.GetRequiredService<ReplicatedAcknowledgement>()));
         services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Keys);
         services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Sessions);
         services.AddSingleton(sp => sp.GetRequiredService<KeyScopes>().Default.Users);

@@ -28,6 +28,7 @@ internal sealed class SessionCache(
     private IAsyncDisposable? _watch;
     private bool _tooLarge;
     private long _syncedEpoch;
+    private long _loadedOnConnection = -1;
 
     // Shared with the feed's callback, under _lock: what the memory holds, and whether the feed announced more.
     private long _knownIncarnation;
@@ -78,6 +79,14 @@ internal sealed class SessionCache(
         var own = new HashSet<long>(appends.Select(a => a.Outcome.Version));
         if (Cache is { Evicted: false } cache)
         {
+            if (appends.Count > 0 && appends[0].Outcome.Version <= cache.Version)
+            {
+                // The store's history went back past the memory: a failover to a replica that lacked the newest writes.
+                // Those the memory holds are lost, and the versions it knows them by are being given to other writes.
+                Drop();
+                Changed();
+                return;
+            }
             foreach (var (outcome, command, json) in appends)
             {
                 if (cache.Version != outcome.Version - 1) break; // someone else wrote in between: the next read syncs
@@ -120,10 +129,19 @@ internal sealed class SessionCache(
         if (held is not null && IsCurrent(held)) return (held, true);
         _watch ??= await feed.WatchAsync(keys, sessionId, OnAnnounced); // before reading, so no change goes unheard
         var epoch = feed.Epoch;
+        var connection = epoch;
         // Right after the connection returns, the channel may not be subscribed again yet: what is read now answers
         // this call but is not trusted for the next, which could come after an unheard announcement.
         if (!feed.IsListening(keys, sessionId)) epoch = SessionChangeFeed.NotListening;
         lock (_lock) _changedElsewhere = false;
+        if (held is not null && connection != _loadedOnConnection)
+        {
+            // The connection dropped since the memory was checked against the store: Redis may have failed over to a
+            // replica that lacked the newest writes, whose versions the next writes then reuse. Only a whole load can
+            // tell; events after the memory's version could not.
+            Drop();
+            held = null;
+        }
         if (held is { } cache)
         {
             var read = await store.ReadEventsAsync(sessionId, cache.Incarnation, cache.Version, EventsPerRead, refreshTtl: false, describe: true);
@@ -142,6 +160,7 @@ internal sealed class SessionCache(
         var snapshot = await store.LoadAsync(sessionId, refreshTtl: false) ?? throw new SessionNotFoundException(sessionId);
         var loaded = new CachedSession(snapshot);
         _cache.SetTarget(loaded);
+        _loadedOnConnection = connection;
         return (Synced(loaded, epoch), false);
     }
 

@@ -31,9 +31,10 @@ public sealed class KeyScopes
     private readonly IConnectionMultiplexer _redis;
     private readonly IOptions<SessionStoreOptions> _options;
     private readonly ItemCipher _cipher;
+    private readonly ReplicatedAcknowledgement _acknowledgement;
 
-    internal KeyScopes(IConnectionMultiplexer redis, IOptions<SessionStoreOptions> options, ItemCipher cipher) =>
-        (_redis, _options, _cipher) = (redis, options, cipher);
+    internal KeyScopes(IConnectionMultiplexer redis, IOptions<SessionStoreOptions> options, ItemCipher cipher, ReplicatedAcknowledgement acknowledgement) =>
+        (_redis, _options, _cipher, _acknowledgement) = (redis, options, cipher, acknowledgement);
 
     public KeyScope Default => For(null);
 
@@ -45,7 +46,8 @@ public sealed class KeyScopes
         return _scopes.GetOrAdd(named ?? "", _ =>
         {
             var keys = new RedisKeys(named ?? _options.Value.KeyPrefix);
-            return new KeyScope(named, keys, new RedisSessionStore(_redis, keys, _cipher), new RedisUserIndex(_redis, keys));
+            return new KeyScope(named, keys, new RedisSessionStore(_redis, keys, _cipher, _acknowledgement),
+                new RedisUserIndex(_redis, keys, _acknowledgement));
         });
     }
 

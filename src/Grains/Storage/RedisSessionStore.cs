@@ -5,8 +5,9 @@ using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Grains.Storage;
 
-/// <summary>Session state in Redis. Every method is one script (or one command) on the session's hash tag.</summary>
-internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, ItemCipher cipher)
+/// <summary>Session state in Redis. Every method is one script (or one command) on the session's hash tag; every one
+/// that writes then waits for the replicas <see cref="ReplicatedAcknowledgement"/> asks for.</summary>
+internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, ItemCipher cipher, ReplicatedAcknowledgement acknowledgement)
 {
     private IDatabase Db => redis.GetDatabase();
 
@@ -17,8 +18,8 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
     public async Task<SessionInfo?> CreateAsync(string sessionId, CreateSessionCommand command, long ttlMs)
     {
         var sealer = Cipher(sessionId);
-        var created = await CreateScript.RunAsync(Db, keys.Session(sessionId),
-            command.UserId, Protect(sealer, command.Title), ttlMs, Protect(sealer, command.Metadata?.GetRawText()));
+        var created = await Acknowledged(sessionId, CreateScript.RunAsync(Db, keys.Session(sessionId),
+            command.UserId, Protect(sealer, command.Title), ttlMs, Protect(sealer, command.Metadata?.GetRawText())));
         return created is null ? null : Describe(sessionId, created);
     }
 
@@ -46,21 +47,23 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
                 command.TtlSeconds * 1000L,
                 [.. itemJson[i].Select(sealer.Protect)]);
         }
-        return await AppendScript.RunAsync(Db, keys.Session(sessionId), createOwner, createTtlMs, operations);
+        return await Acknowledged(sessionId, AppendScript.RunAsync(Db, keys.Session(sessionId), createOwner, createTtlMs, operations));
     }
 
     /// <returns>The items <paramref name="query"/> asks for (its window, not its role filter or safe start), or null
     /// when the session is missing.</returns>
     public async Task<SessionItems?> ReadAsync(string sessionId, ItemsQuery query)
     {
-        var read = await ReadScript.RunAsync(Db, keys.Session(sessionId), query.AfterSeq, query.Limit, query.RefreshTtl, describe: false);
+        var read = await Acknowledged(sessionId, ReadScript.RunAsync(Db, keys.Session(sessionId), query.AfterSeq, query.Limit, query.RefreshTtl, describe: false),
+            wrote: query.RefreshTtl);
         return read is null ? null : new SessionItems(JsonEntries(sessionId, read.Entries), read.LastSeq, read.Version);
     }
 
     /// <returns>The whole session, or null when it is missing.</returns>
     public async Task<SessionSnapshot?> LoadAsync(string sessionId, bool refreshTtl)
     {
-        var read = await ReadScript.RunAsync(Db, keys.Session(sessionId), afterSeq: null, limit: null, refreshTtl, describe: true);
+        var read = await Acknowledged(sessionId, ReadScript.RunAsync(Db, keys.Session(sessionId), afterSeq: null, limit: null, refreshTtl, describe: true),
+            wrote: refreshTtl);
         return read is null ? null : new SessionSnapshot(Describe(sessionId, read.Description!), read.Incarnation, JsonEntries(sessionId, read.Entries));
     }
 
@@ -68,7 +71,8 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
     /// and with <paramref name="describe"/> the session's description as of the same moment.</summary>
     public async Task<EventsRead> ReadEventsAsync(string sessionId, long incarnation, long afterVersion, int maxEvents, bool refreshTtl, bool describe = false)
     {
-        var read = await ReadEventsScript.RunAsync(Db, keys.Session(sessionId), incarnation, afterVersion, maxEvents, refreshTtl, describe);
+        var read = await Acknowledged(sessionId, ReadEventsScript.RunAsync(Db, keys.Session(sessionId), incarnation, afterVersion, maxEvents, refreshTtl, describe),
+            wrote: refreshTtl);
         if (read.Events is null) return new EventsRead(read.Status, read.Version, read.Incarnation, read.LastSeq);
         var events = read.Events.Select(e =>
             new SessionEvent(EventsRead.EventId(read.Incarnation, e.Version), e.Version, e.Kind, e.FirstSeq, e.LastSeq, Entries(sessionId, e.Entries))).ToList();
@@ -79,7 +83,7 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
     /// <returns>found = false when the session is missing; item = null when it has no items; the version after the pop.</returns>
     public async Task<(bool Found, StoredItem? Item, long Version)> PopAsync(string sessionId)
     {
-        var (found, entry, version) = await PopScript.RunAsync(Db, keys.Session(sessionId));
+        var (found, entry, version) = await Acknowledged(sessionId, PopScript.RunAsync(Db, keys.Session(sessionId)));
         return (found, entry is { } popped ? StoredEntry.Parse(popped, Cipher(sessionId)) : null, version);
     }
 
@@ -92,16 +96,16 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
     {
         var sealer = Cipher(sessionId);
         var fingerprint = operationId is null ? null : ItemFingerprint.Compute(kind, null, fingerprintTexts, sealer.FingerprintKey());
-        return await ReplaceScript.RunAsync(Db, keys.Session(sessionId), operationId, fingerprint, expectedVersion, remove,
-            [.. itemTexts.Select(sealer.Protect)]);
+        return await Acknowledged(sessionId, ReplaceScript.RunAsync(Db, keys.Session(sessionId), operationId, fingerprint, expectedVersion, remove,
+            [.. itemTexts.Select(sealer.Protect)]));
     }
 
     /// <returns>The version after the clear, or null when the session is missing.</returns>
     public async Task<long?> ClearAsync(string sessionId, bool resetAgents) =>
-        await ClearScript.RunAsync(Db, keys.Session(sessionId), resetAgents);
+        await Acknowledged(sessionId, ClearScript.RunAsync(Db, keys.Session(sessionId), resetAgents));
 
     public async Task<SessionInfo?> TrackAgentAsync(string sessionId, string agent) =>
-        await TrackAgentScript.RunAsync(Db, keys.Session(sessionId), agent) is { } description ? Describe(sessionId, description) : null;
+        await Acknowledged(sessionId, TrackAgentScript.RunAsync(Db, keys.Session(sessionId), agent)) is { } description ? Describe(sessionId, description) : null;
 
     /// <param name="key">One key, or null for all of them.</param>
     /// <returns>null when the session is missing; else each key with its value's version and JSON text.</returns>
@@ -118,16 +122,24 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
     /// <param name="expectedVersion">Write only if the value is still at this version (0 = absent); null writes regardless.</param>
     /// <param name="json">The new value, or null to remove it.</param>
     public async Task<DataWriteStatus> SetDataAsync(string sessionId, string key, long? expectedVersion, string? json) =>
-        await SetDataScript.RunAsync(Db, keys.Session(sessionId), key, expectedVersion, Protect(Cipher(sessionId), json));
+        await Acknowledged(sessionId, SetDataScript.RunAsync(Db, keys.Session(sessionId), key, expectedVersion, Protect(Cipher(sessionId), json)));
 
     /// <returns>The deleted session's owner, or null when there was nothing (of <paramref name="requiredOwner"/>'s) to delete.</returns>
     public async Task<string?> DeleteAsync(string sessionId, string? requiredOwner) =>
-        await DeleteScript.RunAsync(Db, keys.Session(sessionId), requiredOwner);
+        await Acknowledged(sessionId, DeleteScript.RunAsync(Db, keys.Session(sessionId), requiredOwner));
 
     public async Task<string?> GetOwnerAsync(string sessionId) =>
         await Db.HashGetAsync(keys.SessionMeta(sessionId), "userId");
 
     public Task PingAsync() => Db.PingAsync();
+
+    /// <summary>The script's result once its write is acknowledged; <paramref name="wrote"/> false for a call that only read.</summary>
+    private async Task<T> Acknowledged<T>(string sessionId, Task<T> script, bool wrote = true)
+    {
+        var result = await script;
+        if (wrote) await acknowledgement.AfterWriteAsync(keys.SessionMeta(sessionId));
+        return result;
+    }
 
     private StoredItem[] Entries(string sessionId, RedisValue[] entries)
     {

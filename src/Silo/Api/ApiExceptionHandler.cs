@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Contracts;
 using OrleansSessions.Rules;
-using StackExchange.Redis;
+using OrleansSessions.Grains;
 
 namespace OrleansSessions.Silo.Api;
 
@@ -38,7 +38,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     {
         ApiProblemException refused => Problem(refused.Status, Problems.Title(refused.Status), refused.Message, refused.Field),
         BadHttpRequestException bad => Problem(bad.StatusCode, Problems.Title(bad.StatusCode), bad.Message, "request"),
-        RedisConnectionException or RedisTimeoutException => Describe(new SessionStoreUnavailableException(exception.Message)),
+        _ when StoreFailureFilter.IsUnavailable(exception) => Describe(new SessionStoreUnavailableException(exception.Message)),
         _ when SessionProblem.Of(exception) is { } problem => Problem(problem.Status, problem.Title, problem.Detail, problem.Field, problem.Limit),
         _ => null,
     };

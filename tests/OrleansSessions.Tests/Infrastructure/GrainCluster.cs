@@ -96,9 +96,12 @@ public sealed class GrainSpace(GrainCluster cluster, string prefix)
 
     /// <summary>The store itself, outside any grain: what another activation of the session (during a membership
     /// change) or an operator's script would do.</summary>
-    internal Grains.Storage.RedisSessionStore Store => new(Redis, Keys, NoEncryption);
+    internal Grains.Storage.RedisSessionStore Store => new(Redis, Keys, NoEncryption, PrimaryOnly);
 
-    internal Grains.Storage.RedisUserIndex UserIndex => new(Redis, Keys);
+    internal Grains.Storage.RedisUserIndex UserIndex => new(Redis, Keys, PrimaryOnly);
+
+    private Grains.Storage.ReplicatedAcknowledgement PrimaryOnly =>
+        new(Redis, Microsoft.Extensions.Options.Options.Create(new Grains.Storage.AcknowledgementOptions()));
 
     public ISessionGrain Session(string id) => cluster.Client.GetGrain<ISessionGrain>($"{prefix}/{id}");
 

@@ -58,11 +58,17 @@ public sealed class TestRedisServer
         var config = Path.Combine(Directory.CreateTempSubdirectory("sentinel-").FullName, "sentinel.conf");
         File.WriteAllText(config, $"sentinel monitor {serviceName} 127.0.0.1 {primaryPort} 1\nsentinel down-after-milliseconds {serviceName} 1000\n");
         return StartRedisAsync(FindOnPath("redis-server") ?? throw new InvalidOperationException("This test needs redis-server on PATH."),
-            arguments: ["--sentinel"], configFile: config); // a sentinel rewrites its configuration file, so it has one of its own
+            leading: [config, "--sentinel"]); // a sentinel rewrites its configuration file, so it has one of its own
     }
 
-    private static async Task<(string ConnectionString, Process Process)> StartRedisAsync(string redisServer, int? fixedPort = null, string[]? arguments = null,
-        string? configFile = null)
+    /// <summary>A redis-sentinel of the caller's own, with <paramref name="configFile"/> (which Sentinel rewrites as it
+    /// learns), stopped with the test run at the latest.</summary>
+    public static Task<(string ConnectionString, Process Process)> StartDedicatedSentinelAsync(string configFile) =>
+        StartRedisAsync(FindOnPath("redis-server") ?? throw new InvalidOperationException("This test needs redis-server on PATH."),
+            leading: [configFile, "--sentinel"]);
+
+    private static async Task<(string ConnectionString, Process Process)> StartRedisAsync(string redisServer, int? fixedPort = null,
+        string[]? arguments = null, string[]? leading = null)
     {
         var port = fixedPort ?? FreeTcpPort.Pick();
         var info = new ProcessStartInfo(redisServer)
@@ -71,9 +77,8 @@ public sealed class TestRedisServer
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (configFile is not null) info.ArgumentList.Add(configFile); // redis-server takes it first or not at all
         string[] defaults = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. TestProcesses.RedisKeepsEnvironment];
-        foreach (var argument in defaults.Concat(arguments ?? []))
+        foreach (var argument in (leading ?? []).Concat(defaults).Concat(arguments ?? []))
         {
             info.ArgumentList.Add(argument);
         }
