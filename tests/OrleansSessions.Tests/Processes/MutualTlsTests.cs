@@ -87,7 +87,11 @@ public sealed class MutualTlsTests(MutualTlsTests.TlsCluster cluster, ITestOutpu
     [Fact]
     public async Task Two_tls_silos_form_one_cluster_and_every_acknowledged_append_through_both_is_read_back()
     {
-        foreach (var silo in cluster.Silos) Assert.Equal(["silo-a", "silo-b"], await ActiveSilosAsync(silo));
+        foreach (var silo in cluster.Silos)
+        {
+            Assert.Equal(["silo-a", "silo-b"], await ActiveSilosAsync(silo));
+            Assert.Contains($"Mutual TLS on Orleans' ports: this silo presents CN={silo.Name}", silo.Output);
+        }
 
         const int Sessions = 12, Writers = 16, AppendsEach = 15;
         var sessions = Enumerable.Range(0, Sessions).Select(i => $"load-{i}").ToArray();
@@ -280,6 +284,7 @@ public sealed class MutualTlsTests(MutualTlsTests.TlsCluster cluster, ITestOutpu
         await using var silo = await SiloProcess.StartAsync("plain", prefix, new() { ["Orleans:SiloPort"] = siloPort.ToString() });
         var received = await PlainPeerAsync(siloPort, null);
         Assert.NotEqual(-1, received.AsSpan().IndexOf(Encoding.UTF8.GetBytes(prefix))); // what the TLS test above would miss
+        Assert.Contains("ORLEANS PORTS UNAUTHENTICATED", silo.Output); // and the silo said so at start
         output.WriteLine($"plain silo port, silent peer: got {received.Length} bytes, the cluster id among them");
     }
 }
