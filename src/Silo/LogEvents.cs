@@ -30,5 +30,7 @@ public static class LogEvents
         public const int FailedStopExiting = 4003;
         public const int RequestsInFlight = 4004;
         public const int FinishedAfterDrain = 4005;
+        public const int OrleansTlsOff = 4006;
+        public const int OrleansTlsOn = 4007;
     }
 }

@@ -47,6 +47,7 @@ builder.WebHost.ConfigureKestrel((context, kestrel) =>
 
 var app = builder.Build();
 app.CheckAuth();
+app.CheckOrleansTls();
 
 app.Use(app.Services.GetRequiredService<ShutdownCoordinator>().TrackRequests);
 app.UseExceptionHandler();

@@ -13,6 +13,15 @@ internal static class ClusterSettingsServiceCollectionExtensions
         return services;
     }
 
+    /// <summary><see cref="OrleansTlsSettings"/> from section "Orleans:Tls", checked by <see cref="OrleansTlsSettingsValidator"/>
+    /// when the host starts.</summary>
+    public static IServiceCollection AddOrleansTlsSettings(this IServiceCollection services)
+    {
+        services.AddOptions<OrleansTlsSettings>().BindConfiguration(OrleansTlsSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OrleansTlsSettings>, OrleansTlsSettingsValidator>();
+        return services;
+    }
+
     private static void TakeFreePorts(ClusterSettings settings)
     {
         if (settings.SiloPort == 0) settings.SiloPort = FreeTcpPort.Pick();

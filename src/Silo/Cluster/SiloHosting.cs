@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 using Orleans.Dashboard;
 using OrleansSessions.Grains;
 using OrleansSessions.Grains.Caching;
@@ -17,6 +18,7 @@ internal static class SiloHosting
     public static void UseSessionSilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddClusterSettings();
+        builder.Services.AddOrleansTlsSettings();
         var clustered = RedisConnection.IsConfigured(builder.Configuration);
         builder.UseOrleans(silo =>
         {
@@ -47,6 +49,17 @@ internal static class SiloHosting
                 (o.SiloPort, o.GatewayPort) = (settings.SiloPort, settings.GatewayPort);
                 // No listening endpoints are set, so the silo listens on the advertised address only: never on every interface.
                 if (clustered) o.AdvertisedIPAddress = settings.AdvertisedIp();
+            });
+            // Mutual TLS on the silo port, the gateway and this silo's connections to other silos: what silo.UseTls does
+            // (Orleans.Connections.Security), from settings, so the files are read only once Orleans:Tls has passed its checks.
+            silo.Services.AddOptions<SiloConnectionOptions>().Configure<IOptions<OrleansTlsSettings>>((o, settings) =>
+            {
+                if (!settings.Value.Enabled) return;
+                var tls = new TlsOptions();
+                MutualTls.Require(tls, settings.Value.LoadCertificate(), settings.Value.LoadCa());
+                o.ConfigureSiloInboundConnection(connection => connection.UseServerTls(tls));
+                o.ConfigureGatewayInboundConnection(connection => connection.UseServerTls(tls));
+                o.ConfigureSiloOutboundConnection(connection => connection.UseClientTls(tls));
             });
             FromSettings<ClusterOptions>((o, settings) => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
             FromSettings<Orleans.Configuration.SiloOptions>((o, settings) => o.SiloName = settings.SiloName);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace OrleansSessions.Tests.Infrastructure;
 
-/// <summary>A logger provider that keeps every warning and error a host writes, for tests that check what it said.</summary>
+/// <summary>A logger provider that keeps every warning and error a host writes (with the innermost exception's type and message), for tests that check what it said.</summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -16,6 +16,13 @@ public sealed class CapturedLogs : ILoggerProvider
     {
     }
 
+    /// <summary>The innermost exception's type and message: what went wrong first.</summary>
+    private static string Innermost(Exception exception)
+    {
+        while (exception.InnerException is { } inner) exception = inner;
+        return $"{exception.GetType().Name}: {exception.Message}";
+    }
+
     private sealed class Logger(ConcurrentQueue<string> lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
@@ -24,7 +31,7 @@ public sealed class CapturedLogs : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+            if (IsEnabled(logLevel)) lines.Enqueue($"{logLevel}: {formatter(state, exception)}{(exception is null ? "" : $" ({Innermost(exception)})")}");
         }
     }
 }

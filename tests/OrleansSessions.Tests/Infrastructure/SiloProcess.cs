@@ -72,7 +72,12 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<SiloProcess> StartOnceAsync(string name, string keyPrefix, Dictionary<string, string>? settings)
+    /// <summary>Starts a silo process and returns at once, ready or not: for a silo expected never to be ready (one its
+    /// cluster refuses), whose <see cref="Output"/> tells what happened to it.</summary>
+    public static Task<SiloProcess> LaunchAsync(string name, string keyPrefix, Dictionary<string, string>? settings = null) =>
+        StartOnceAsync(name, keyPrefix, settings, waitUntilReady: false);
+
+    private static async Task<SiloProcess> StartOnceAsync(string name, string keyPrefix, Dictionary<string, string>? settings, bool waitUntilReady = true)
     {
         var server = await TestRedisServer.GetAsync();
         var address = new Uri($"http://127.0.0.1:{FreeTcpPort.Pick()}");
@@ -96,6 +101,7 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var (key, value) in settings ?? []) info.Environment[key.Replace(":", "__")] = value;
 
         var silo = new SiloProcess(Process.Start(info)!, name, address);
+        if (!waitUntilReady) return silo;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !silo.HasExited)
         {

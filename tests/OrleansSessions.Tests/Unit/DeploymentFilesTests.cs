@@ -118,4 +118,51 @@ public sealed class DeploymentFilesTests
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.SendAsync(asAdmin)).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/v1/sessions/chat-1")).StatusCode);
     }
+
+    [Theory]
+    [InlineData("silo1")]
+    [InlineData("silo2")]
+    public void Each_compose_silo_runs_mutual_tls_with_certificates_mounted_read_only_from_deploy_certs(string name)
+    {
+        var silo = Map(Map(Compose(), "services"), name);
+        var environment = Map(silo, "environment");
+        Assert.Equal("true", Text(environment, "Orleans__Tls__Enabled"));
+        Assert.Equal($"/certs/{name}.crt", Text(environment, "Orleans__Tls__CertificatePath"));
+        Assert.Equal($"/certs/{name}.key", Text(environment, "Orleans__Tls__KeyPath"));
+        Assert.Equal("/certs/ca.crt", Text(environment, "Orleans__Tls__CaPath"));
+        Assert.Equal(["./deploy/certs:/certs:ro"], List(silo, "volumes"));
+        // No certificate or key is committed: git ignores everything in deploy/certs/ but its .gitignore.
+        Assert.Equal(["*", "!.gitignore"], File.ReadAllLines(Path.Combine(Root, "deploy", "certs", ".gitignore")).Where(l => !l.StartsWith('#')));
+    }
+
+    [Fact]
+    public async Task The_openssl_commands_in_the_compose_file_make_certificates_the_silo_accepts_and_that_admit_each_other()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Root, "docker-compose.yml"));
+        var commands = lines.SkipWhile(l => !l.Contains("With openssl", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.StartsWith("#   ", StringComparison.Ordinal)).Select(l => l[4..]).ToList();
+        Assert.Contains(commands, c => c.StartsWith("openssl req -x509", StringComparison.Ordinal));
+        using var certificates = new TestCertificates(); // only for its temporary directory
+        var info = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = certificates.DirectoryPath, RedirectStandardError = true };
+        info.ArgumentList.Add("-ec");
+        info.ArgumentList.Add(string.Join('\n', commands));
+        using var openssl = System.Diagnostics.Process.Start(info)!;
+        var errors = await openssl.StandardError.ReadToEndAsync();
+        await openssl.WaitForExitAsync();
+        Assert.True(openssl.ExitCode == 0, errors);
+
+        var settings = new OrleansTlsSettings
+        {
+            Enabled = true,
+            CertificatePath = Path.Combine(certificates.DirectoryPath, "silo1.crt"),
+            KeyPath = Path.Combine(certificates.DirectoryPath, "silo1.key"),
+            CaPath = Path.Combine(certificates.DirectoryPath, "ca.crt"),
+        };
+        var result = new OrleansTlsSettingsValidator().Validate(null, settings);
+        Assert.True(result.Succeeded, result.FailureMessage);
+        var backend = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(
+            Path.Combine(certificates.DirectoryPath, "backend.crt"), Path.Combine(certificates.DirectoryPath, "backend.key"));
+        Assert.True(OrleansSessions.Rules.MutualTls.ChainsTo(backend, settings.LoadCa()));
+        Assert.False(OrleansSessions.Rules.MutualTls.ChainsTo(backend, certificates.CaCollection)); // the test's own CA: another
+    }
 }

@@ -33,24 +33,12 @@ public sealed class KubernetesManifestsTests
     private static readonly Dictionary<string, Type> Sections = new()
     {
         [ClusterSettings.Section] = typeof(ClusterSettings),
-        // MERGE (issue 22): the TLS branch adds OrleansTlsSettings (section "Orleans:Tls"); replace the stand-in below
-        // with typeof(OrleansTlsSettings) and delete PendingOrleansTlsSettings.
-        ["Orleans:Tls"] = typeof(PendingOrleansTlsSettings),
+        [OrleansTlsSettings.Section] = typeof(OrleansTlsSettings),
         [RedisOptions.Section] = typeof(RedisOptions),
         [AuthOptions.Section] = typeof(AuthOptions),
         [SessionStoreOptions.Section] = typeof(SessionStoreOptions),
         [SiloHostOptions.Section] = typeof(SiloHostOptions),
     };
-
-    /// <summary>MERGE: stands for OrleansTlsSettings (TLS branch) until it is merged; its properties as agreed.</summary>
-    private sealed class PendingOrleansTlsSettings
-    {
-        public bool Enabled { get; set; }
-        public string? CertificatePath { get; set; }
-        public string? KeyPath { get; set; }
-        public string? CertificatePassword { get; set; }
-        public string? CaPath { get; set; }
-    }
 
     private sealed record Manifest(string File, YamlMappingNode Root)
     {
