@@ -50,11 +50,4 @@ internal sealed class ReplicatedAcknowledgement(IConnectionMultiplexer redis, IO
         }
     }
 
-    /// <summary>Runs <paramref name="write"/>, then waits for its replicas.</summary>
-    public async Task<T> AfterAsync<T>(RedisKey writtenKey, Task<T> write)
-    {
-        var result = await write;
-        await AfterWriteAsync(writtenKey);
-        return result;
-    }
 }

@@ -15,7 +15,7 @@ internal static partial class OrleansTlsStartup
             using var certificate = settings.LoadCertificate();
             LogTlsOn(app.Logger, certificate.Subject, certificate.NotAfter.ToUniversalTime(), string.Join("; ", settings.LoadCa().Select(c => c.Subject)));
         }
-        else if (RedisConnection.IsConfigured(app.Configuration))
+        else if (RedisConfiguration.IsConfigured(app.Configuration))
         {
             LogTlsOff(app.Logger);
         }

@@ -19,7 +19,7 @@ internal static class SiloHosting
     {
         builder.Services.AddClusterSettings();
         builder.Services.AddOrleansTlsSettings();
-        var clustered = RedisConnection.IsConfigured(builder.Configuration);
+        var clustered = RedisConfiguration.IsConfigured(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             void FromSettings<TOptions>(Action<TOptions, ClusterSettings> configure) where TOptions : class =>

@@ -22,9 +22,6 @@ internal sealed partial class RedisConnection(
     private ConnectionMultiplexer? _multiplexer;
     private EmbeddedGarnet? _embedded;
 
-    /// <summary>True when the configuration names a Redis server; false means the embedded development store.</summary>
-    public static bool IsConfigured(IConfiguration configuration) => RedisConfiguration.IsConfigured(configuration);
-
     public IConnectionMultiplexer Multiplexer =>
         _multiplexer ?? throw new InvalidOperationException("The Redis connection is opened when the silo starts.");
 
@@ -41,7 +38,7 @@ internal sealed partial class RedisConnection(
     {
         ConfigurationOptions connection;
         RedisServerCertificateCheck? certificateCheck = null;
-        if (!IsConfigured(configuration))
+        if (!RedisConfiguration.IsConfigured(configuration))
         {
             var dataDirectory = embeddedOptions.Value.DataDirectory
                 ?? Path.Combine(environment.ContentRootPath, ".data", "garnet");

@@ -27,18 +27,14 @@ internal sealed class RedisServerCertificateCheck(X509Certificate2Collection? tr
                     + $"({Describe(chain)}); for a private CA set Redis:CaFile");
         }
 
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(trustedCas);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // a private CA seldom publishes revocation lists
+        var intermediates = new X509Certificate2Collection();
         if (chain is not null)
         {
-            foreach (var element in chain.ChainElements) custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+            foreach (var element in chain.ChainElements) intermediates.Add(element.Certificate);
         }
         using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return custom.Build(leaf)
-            || Refuse($"its certificate ({certificate.Subject}, issued by {certificate.Issuer}) does not chain to a CA in Redis:CaFile "
-                + $"('{caFile}': {Describe(custom)})");
+        return OrleansSessions.Rules.MutualTls.ChainsTo(leaf, trustedCas, intermediates)
+            || Refuse($"its certificate ({certificate.Subject}, issued by {certificate.Issuer}) does not chain to a CA in Redis:CaFile ('{caFile}')");
     }
 
     private bool Refuse(string reason)

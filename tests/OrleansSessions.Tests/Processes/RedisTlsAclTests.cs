@@ -70,7 +70,8 @@ public sealed class RedisTlsAclTests
     public async Task A_server_certificate_from_another_ca_is_refused_at_start_naming_Redis_CaFile()
     {
         await using var redis = await RedisTlsServer.StartAsync();
-        await using var silo = Silo(redis.Url, RedisTlsServer.WriteOtherCa(redis.Directory));
+        using var otherCa = new TestCertificates("Some other CA");
+        await using var silo = Silo(redis.Url, otherCa.CaPath);
 
         var error = Assert.ThrowsAny<Exception>(() => silo.CreateClient()).ToString();
 
