@@ -248,6 +248,18 @@ test('a compaction racing another process\'s append: the SDK\'s clear-then-add l
   assert.deepEqual(atomic.items, plain([...history, user('written meanwhile')]), 'nothing changed but the append');
 });
 
+test('a Runner turn whose compaction loses the race rejects with the 409, and the turn and the append are both stored', async () => {
+  const store = new OrleansSession({ client, userId: 'compaction-run-race' });
+  const other = new OrleansSession({ client, sessionId: await store.getSessionId() });
+  const { openai } = scriptedCompaction(() => other.addItems([user('written meanwhile')]));
+  const session = compactAtomically(new OpenAIResponsesCompactionSession({
+    client: openai, underlyingSession: store, compactionMode: 'input', shouldTriggerCompaction: () => true,
+  }), store);
+  await assert.rejects(runOnce(session, [[answer('hello')]] as Script, 'hi'),
+    (error: unknown) => error instanceof SessionsApiError && error.status === 409 && error.field === 'expectedSuffix');
+  assert.deepEqual(plain(await store.getItems()), plain([{ type: 'message', role: 'user', content: 'hi' }, answer('hello'), user('written meanwhile')]));
+});
+
 test('compactions hammered by 4 writers in another process: an appended item is gone only if a compaction that succeeded read it', async t => {
   const store = new OrleansSession({ client, userId: 'compaction-hammer' });
   await store.addItems([user('What is the weather in Paris?'), answer('Sunny.') as AgentInputItem]);
