@@ -96,8 +96,8 @@ function copyObject(object: object, path: string, context: string, ancestors: Se
   for (const key of Reflect.ownKeys(object)) {
     const at = `${path}${member(key)}`;
     if (typeof key === 'symbol') throw new UnsupportedJsonError(at, 'a Symbol-keyed property, which JSON leaves out', context);
-    const descriptor = Object.getOwnPropertyDescriptor(object, key)!;
-    if (!descriptor.enumerable) throw new UnsupportedJsonError(at, 'a non-enumerable property, which JSON leaves out', context);
+    const descriptor = Object.getOwnPropertyDescriptor(object, key);
+    if (!descriptor?.enumerable) throw new UnsupportedJsonError(at, 'a non-enumerable property, which JSON leaves out', context);
     if (!('value' in descriptor)) throw new UnsupportedJsonError(at, 'a getter, which JSON would call', context);
     if (descriptor.value === undefined) continue;
     // defineProperty, not assignment: a key named "__proto__" stays a plain property.

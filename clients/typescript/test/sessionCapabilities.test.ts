@@ -146,11 +146,12 @@ test('applyHistoryMutations racing appends from another process: every append is
   const replacement = fc('new', '{"v":3}') as Extract<AgentInputItem, { type: 'function_call' }>;
 
   const appended = Array.from({ length: 4 }, (_, writer) => Array.from({ length: 10 }, (_, n) => user(`w${writer}-${n}`)));
+  const start = requests.length;
   const appends = Promise.all(appended.map(async items => { for (const item of items) await other.addItems([item]); }));
   const mutation = await ours.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'call-1', replacement }] })
     .then(() => 'applied', (error: unknown) => error);
   await appends;
-  t.diagnostic(`mutation: ${mutation === 'applied' ? 'applied' : String(mutation)}; ${sentSince(0).filter(r => r.endsWith('/history/transactions')).length} transactions sent so far`);
+  t.diagnostic(`mutation: ${mutation === 'applied' ? 'applied' : String(mutation)}; ${sentSince(start).filter(r => r.endsWith('/history/transactions')).length} transactions sent`);
 
   const items = plain(await ours.getItems()) as Array<{ content?: string; id?: string }>;
   for (const writes of appended) {
@@ -246,6 +247,7 @@ test('a compaction racing another process\'s append: the SDK\'s clear-then-add l
   const atomic = await raced(true);
   assert.ok(atomic.outcome instanceof SessionsApiError && atomic.outcome.status === 409 && atomic.outcome.field === 'expectedSuffix', String(atomic.outcome));
   assert.deepEqual(atomic.items, plain([...history, user('written meanwhile')]), 'nothing changed but the append');
+  assert.throws(() => compactAtomically(new MemorySession(), new OrleansSession({ client })), /not an OpenAIResponsesCompactionSession/);
 });
 
 test('a Runner turn whose compaction loses the race rejects with the 409, and the turn and the append are both stored', async () => {
