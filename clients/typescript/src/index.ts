@@ -1,4 +1,6 @@
 export { SessionsClient, type SessionsClientOptions } from './client.js';
 export { SessionsApiError } from './errors.js';
+export { UnsupportedJsonError } from './jsonSnapshot.js';
 export { OrleansSession, type OrleansSessionOptions } from './agentsSession.js';
+export { compactAtomically } from './atomicCompaction.js';
 export type * from './types.js';
