@@ -6,6 +6,7 @@ import {
 } from '@openai/agents';
 import { compactAtomically, OrleansSession, SessionsApiError, SessionsClient } from '../src/index.js';
 import { ScriptedModel } from './scriptedModel.js';
+import { recordingClient } from './recordingClient.js';
 import { startSilo, type TestSilo } from './silo.js';
 import { converse } from './weatherConversation.js';
 
@@ -18,14 +19,7 @@ let requests: string[];
 before(async () => {
   silo = await startSilo();
   requests = [];
-  client = new SessionsClient({
-    baseUrl: silo.baseUrl, apiKey: silo.apiKey,
-    fetch: (url, init) => {
-      const path = new URL(String(url)).pathname.replace(/sessions\/[^/]+/, 'sessions/{id}');
-      requests.push(`${init?.method ?? 'GET'} ${path}`);
-      return fetch(url, init);
-    },
-  });
+  client = recordingClient(silo, requests);
 });
 
 after(async () => {

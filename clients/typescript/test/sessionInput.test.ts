@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MemorySession, type AgentInputItem, type Session, type SessionHistoryTransactionArgs } from '@openai/agents';
 import { OrleansSession, SessionsClient, UnsupportedJsonError } from '../src/index.js';
+import { recordingClient } from './recordingClient.js';
 import { startSilo, type TestSilo } from './silo.js';
 
 // The SDK's own MemorySession tests about bad history-transaction input (packages/agents-core/test/memorySession.test.ts),
@@ -15,13 +16,7 @@ let requests: string[];
 before(async () => {
   silo = await startSilo();
   requests = [];
-  client = new SessionsClient({
-    baseUrl: silo.baseUrl, apiKey: silo.apiKey,
-    fetch: (url, init) => {
-      requests.push(`${init?.method ?? 'GET'} ${new URL(String(url)).pathname.replace(/sessions\/[^/]+/, 'sessions/{id}')}`);
-      return fetch(url, init);
-    },
-  });
+  client = recordingClient(silo, requests);
 });
 
 after(async () => {
