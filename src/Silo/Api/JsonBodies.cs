@@ -71,7 +71,7 @@ internal sealed class JsonBodies(RequestRules rules)
     public CreateUserTokenRequest UserToken(JsonElement body, long maxSeconds)
     {
         JsonFields.OnlyKnown(body, "", "userId", "ttlSeconds");
-        return new(JsonFields.OptionalString(body, "userId")!, (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 10, maxSeconds));
+        return new(JsonFields.OptionalString(body, "userId")!, (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 10, Math.Min(maxSeconds, int.MaxValue)));
     }
 
     public UpdateDataRequest UpdateData(JsonElement body)
