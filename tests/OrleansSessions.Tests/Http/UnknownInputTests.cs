@@ -129,11 +129,11 @@ public sealed class UnknownInputTests(SeededSilo seeded) : IClassFixture<SeededS
         var http = seeded.Silo.CreateClient();
 
         var query = await ProblemAsync(await http.GetAsync(Existing + "/items?lmit=5&order=desc"));
-        var body = await ProblemAsync(await http.PostAsync(Existing + "/items", Json("""{"items":[{"a":1}],"ttl":5,"note":"x"}""")));
+        var body = await ProblemAsync(await http.PutAsync(Existing + "/agent", Json("""{"agent":"a","ttl":5,"note":"x"}""")));
         var none = await ProblemAsync(await http.DeleteAsync(Existing + "?force=true"));
 
         Assert.Equal(("lmit", "lmit, order are not query parameters of this route; it takes limit, afterSeq, role, safeStart, refreshTtl."), query);
-        Assert.Equal(("ttl", "ttl, note are not fields of this request; it takes items, operationId, agent, userId, tokens, ttlSeconds."), body);
+        Assert.Equal(("ttl", "ttl, note are not fields of this request; it takes agent."), body);
         Assert.Equal(("force", "force is not a query parameter of this route; it takes none."), none);
     }
 
