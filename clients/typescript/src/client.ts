@@ -105,7 +105,7 @@ export class SessionsClient {
 
   /** One page of a user's sessions, most recently active first. */
   listSessions(userId: string, options: { limit?: number; cursor?: string } = {}): Promise<SessionListPage> {
-    return this.send('GET', `/v1/users/${encodeURIComponent(userId)}/sessions` + queryString(options));
+    return this.send('GET', `/v1/users/${encodeURIComponent(userId)}/sessions` + queryString({ limit: options.limit, cursor: options.cursor }));
   }
 
   /** Every session of the user, page after page. */
@@ -211,7 +211,8 @@ function data(sessionId: string, key: string): string {
   return `${session(sessionId)}/data/${encodeURIComponent(key)}`;
 }
 
-function queryString(parameters: Record<string, string | number | undefined>): string {
-  const present = Object.entries(parameters).filter(([, value]) => value !== undefined);
+/** Only the parameters the route takes, each named here: the silo refuses any other (and null counts as absent). */
+function queryString(parameters: Record<string, string | number | null | undefined>): string {
+  const present = Object.entries(parameters).filter(([, value]) => value !== undefined && value !== null);
   return present.length === 0 ? '' : '?' + present.map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`).join('&');
 }

@@ -19,18 +19,20 @@ internal static class JsonFields
         return number;
     }
 
-    /// <summary>Refuses the first property of <paramref name="body"/> that is not one of <paramref name="known"/>,
-    /// naming it (after <paramref name="path"/>, such as "transaction."); a null one counts as absent, as everywhere.</summary>
+    /// <summary>Refuses the properties of <paramref name="body"/> that are not <paramref name="known"/>, naming the first
+    /// as the field (after <paramref name="path"/>, such as "transaction.") and all of them in the message, with what
+    /// the request takes; a null one counts as absent, as everywhere.</summary>
     public static void OnlyKnown(JsonElement body, string path, params string[] known)
     {
-        foreach (var property in body.EnumerateObject())
-        {
-            if (property.Value.ValueKind != JsonValueKind.Null && !known.Contains(property.Name, StringComparer.Ordinal))
-            {
-                throw new InvalidSessionRequestException(path + property.Name,
-                    $"{path}{property.Name} is not a field of a history transaction; it has {string.Join(", ", known.Select(k => path + k))}.");
-            }
-        }
+        var unknown = body.EnumerateObject()
+            .Where(p => p.Value.ValueKind != JsonValueKind.Null && !known.Contains(p.Name, StringComparer.Ordinal))
+            .Select(p => path + p.Name).ToList();
+        if (unknown.Count == 0) return;
+        var where = path.Length == 0 ? "this request" : path.TrimEnd('.');
+        var takes = known.Length == 0 ? "it takes no body" : $"it takes {string.Join(", ", known.Select(k => path + k))}";
+        throw new InvalidSessionRequestException(unknown[0], unknown.Count == 1
+            ? $"{unknown[0]} is not a field of {where}; {takes}."
+            : $"{string.Join(", ", unknown)} are not fields of {where}; {takes}.");
     }
 
     public static string? OptionalString(JsonElement body, string name) =>

@@ -13,14 +13,17 @@ internal static class SessionDataEndpoints
         var data = app.MapGroup("/v1/sessions/{sessionId}/data").WithTags("Session data");
 
         data.MapGet("", GetAllAsync)
+            .AcceptsQuery()
             .Produces<IReadOnlyDictionary<string, JsonElement>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         data.MapGet("/{key}", GetAsync)
+            .AcceptsQuery()
             .Produces<JsonElement>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         data.MapPut("/{key}", SetAsync)
+            .AcceptsQuery()
             .Accepts<JsonElement>("application/json")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -28,6 +31,7 @@ internal static class SessionDataEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         data.MapPatch("/{key}", UpdateAsync)
+            .AcceptsQuery()
             .Accepts<UpdateDataRequest>("application/json")
             .Produces<JsonElement>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -35,6 +39,7 @@ internal static class SessionDataEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         data.MapDelete("/{key}", DeleteAsync)
+            .AcceptsQuery()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

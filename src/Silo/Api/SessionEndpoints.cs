@@ -13,6 +13,7 @@ internal static class SessionEndpoints
         var sessions = app.MapGroup("/v1/sessions").WithTags("Sessions");
 
         sessions.MapPost("", CreateAsync)
+            .AcceptsQuery()
             .Accepts<CreateSessionRequest>("application/json")
             .Produces<SessionInfo>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -20,19 +21,23 @@ internal static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         sessions.MapGet("/{sessionId}", GetAsync)
+            .AcceptsQuery()
             .Produces<SessionInfo>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         sessions.MapDelete("/{sessionId}", DeleteAsync)
+            .AcceptsQuery()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         sessions.MapGet("/{sessionId}/items", ReadItemsAsync)
+            .AcceptsQuery("limit", "afterSeq", "role", "safeStart", "refreshTtl")
             .Produces<ItemsPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         sessions.MapPost("/{sessionId}/items", AppendItemsAsync)
+            .AcceptsQuery()
             .Accepts<AppendItemsCommand>("application/json")
             .Produces<AppendResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -41,6 +46,7 @@ internal static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         sessions.MapPut("/{sessionId}/items", ReplaceItemsAsync)
+            .AcceptsQuery()
             .Accepts<ReplaceItemsRequest>("application/json")
             .Produces<AppendResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -49,6 +55,7 @@ internal static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         sessions.MapPost("/{sessionId}/history/transactions", ApplyHistoryTransactionAsync)
+            .AcceptsQuery()
             .Accepts<HistoryTransactionRequest>("application/json")
             .Produces<AppendResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -57,15 +64,18 @@ internal static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         sessions.MapPost("/{sessionId}/items/pop", PopItemAsync)
+            .AcceptsQuery()
             .Produces<StoredItem>()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         sessions.MapDelete("/{sessionId}/items", ClearItemsAsync)
+            .AcceptsQuery("resetAgents")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         sessions.MapPut("/{sessionId}/agent", TrackAgentAsync)
+            .AcceptsQuery()
             .Accepts<TrackAgentRequest>("application/json")
             .Produces<SessionInfo>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

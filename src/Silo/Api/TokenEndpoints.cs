@@ -11,6 +11,7 @@ internal static class TokenEndpoints
         app.MapPost("/v1/tokens", MintAsync)
             .WithTags("Auth")
             .RequireAuthorization(AuthServiceCollectionExtensions.TenantPolicy)
+            .AcceptsQuery()
             .Accepts<CreateUserTokenRequest>("application/json")
             .Produces<UserToken>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -18,14 +19,12 @@ internal static class TokenEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
     private static async Task<IResult> MintAsync(
-        HttpRequest request, Caller caller, RequestRules rules, TenantDirectory tenants, UserTokens tokens, CancellationToken ct)
+        HttpRequest request, Caller caller, JsonBodies bind, RequestRules rules, TenantDirectory tenants, UserTokens tokens, CancellationToken ct)
     {
         using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
-        var userId = rules.Id("userId", JsonFields.OptionalString(body.RootElement, "userId"));
-        var maxSeconds = (long)tenants.MaxTokenLifetime.TotalSeconds;
-        var lifetime = JsonFields.OptionalWholeNumber(body.RootElement, "ttlSeconds", 10, maxSeconds) is { } seconds
-            ? TimeSpan.FromSeconds(seconds)
-            : tenants.DefaultTokenLifetime;
+        var asked = bind.UserToken(body.RootElement, (long)tenants.MaxTokenLifetime.TotalSeconds);
+        var userId = rules.Id("userId", asked.UserId);
+        var lifetime = asked.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : tenants.DefaultTokenLifetime;
         var (token, expiresAt) = tokens.Mint(caller.Tenant, userId, lifetime);
         return Results.Ok(new UserToken(token, "Bearer", userId, expiresAt));
     }

@@ -12,10 +12,12 @@ internal static class UserEndpoints
         var users = app.MapGroup("/v1/users").WithTags("Users");
 
         users.MapGet("/{userId}/sessions", ListSessionsAsync)
+            .AcceptsQuery("limit", "cursor")
             .Produces<SessionListPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         users.MapDelete("/{userId}", EraseAsync)
+            .AcceptsQuery()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }

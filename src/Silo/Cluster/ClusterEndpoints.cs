@@ -1,3 +1,4 @@
+using OrleansSessions.Silo.Api;
 using OrleansSessions.Silo.Auth;
 
 namespace OrleansSessions.Silo.Cluster;
@@ -8,5 +9,6 @@ internal static class ClusterEndpoints
         app.MapGet("/v1/cluster", async (IGrainFactory grains) => Results.Ok(await ClusterReport.ReadAsync(grains)))
             .WithTags("Cluster")
             .RequireAuthorization(AuthServiceCollectionExtensions.AdminPolicy)
+            .AcceptsQuery()
             .Produces<ClusterInfo>();
 }

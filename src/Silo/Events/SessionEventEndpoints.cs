@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Caching;
 using OrleansSessions.Grains.Storage;
+using OrleansSessions.Silo.Api;
 using OrleansSessions.Silo.Auth;
 using OrleansSessions.Contracts;
 using OrleansSessions.Rules;
@@ -27,6 +28,7 @@ internal static class SessionEventEndpoints
     public static void MapSessionEventEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/sessions/{sessionId}/events", StreamAsync)
             .WithTags("Sessions")
+            .AcceptsQuery("lastEventId", "access_token") // access_token: a user token from an EventSource, read by authentication
             .Produces<SessionEvent>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
