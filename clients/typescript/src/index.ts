@@ -1,4 +1,5 @@
 export { SessionsClient, type SessionsClientOptions } from './client.js';
-export { SessionsApiError } from './errors.js';
+export { SessionsApiError, SessionsCorsError } from './errors.js';
+export type { TokenGrant } from './tokenCache.js';
 export { OrleansSession, type OrleansSessionOptions } from './agentsSession.js';
 export type * from './types.js';
