@@ -21,10 +21,15 @@ async function serveFrontend(): Promise<string> {
   const dist = join(process.cwd(), 'dist');
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const module = /^(\/vendor\/orleans-sessions-client\/dist)?(\/[a-zA-Z]+\.js)$/.exec(path);
     if (path === '/') {
       response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>frontend</title>');
-    } else if (/^\/[a-zA-Z]+\.js$/.test(path)) {
-      response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(join(dist, path)));
+    } else if (module) {
+      response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(join(dist, module[2]!)));
+    } else if (path === '/importmap.html') {
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end(docsPage());
+    } else if (path === '/sessions-token') {
+      void mintToken().then(token => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(token)));
     } else {
       response.writeHead(404).end();
     }
@@ -32,6 +37,18 @@ async function serveFrontend(): Promise<string> {
   servers.push(server);
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+/** The import-map page of docs/clients/typescript.md, as written, calling this test's silo. */
+function docsPage(): string {
+  const page = readFileSync(join(process.cwd(), '..', '..', 'docs', 'clients', 'typescript.md'), 'utf8');
+  const html = /^```html\n([\s\S]*?)^```$/m.exec(page)![1]!;
+  return '<!doctype html><title>import map</title>' + html.replaceAll('https://sessions.example', silo.baseUrl);
+}
+
+/** What the docs' backend answers at /sessions-token: a user token for "me". */
+function mintToken() {
+  return new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey }).createUserToken('me');
 }
 
 before(async () => {
@@ -130,5 +147,17 @@ test('on a page whose origin the silo does not allow, a call fails at once with 
   t.diagnostic(`refused in ${Math.round(outcome.read.ms)} ms (read), ${Math.round(outcome.stream.ms)} ms (stream); no answer: ${Math.round(outcome.down.ms)} ms`);
   assert.match(outcome.down.error, /^TypeError: /);
   assert.ok(outcome.down.ms >= 500, `a failed connection is still retried (${outcome.down.ms} ms)`);
+  await page.close();
+});
+
+test('the docs\' no-bundler page (an import map to the built dist) works as written', async () => {
+  const backend = new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey });
+  await backend.createSession({ userId: 'me', sessionId: 'me-1' });
+  const page = await browser.newPage();
+  const console: string[] = [];
+  page.on('console', message => console.push(message.text()));
+  await page.goto(`${frontend}/importmap.html`);
+  await page.waitForFunction(() => document.body.textContent === 'Conversations: 1', undefined, { timeout: 10_000 })
+    .catch(error => { throw new Error(`${error.message}\n${console.join('\n')}`); });
   await page.close();
 });
