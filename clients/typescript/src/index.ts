@@ -1,5 +1,6 @@
 export { SessionsClient, type SessionsClientOptions } from './client.js';
-export { SessionsApiError, SessionsCorsError } from './errors.js';
-export type { TokenGrant } from './tokenCache.js';
+export { SessionsApiError } from './errors.js';
 export { OrleansSession, type OrleansSessionOptions } from './agentsSession.js';
 export type * from './types.js';
+export { SessionsCorsError } from './errors.js';
+export type { TokenGrant } from './tokenCache.js';
