@@ -104,6 +104,16 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
     public IAsyncEnumerable<SessionEvent> StreamEventsAsync(string sessionId, string? lastEventId = null, CancellationToken cancellationToken = default) =>
         SessionEventStream.ReadAsync(http, Session(sessionId) + "/events", lastEventId, ErrorAsync, TimeSpan.FromSeconds(1), cancellationToken);
 
+    /// <summary>
+    /// The session's items after seq <paramref name="afterSeq"/> (0: all of them) as one "append" event, then its
+    /// changes from that moment on as <see cref="StreamEventsAsync"/> sends them: nothing missed, nothing twice, so a
+    /// reader started beside a run (or after it) sees the run's items. There is no first event when there are no such
+    /// items yet.
+    /// </summary>
+    public IAsyncEnumerable<SessionEvent> StreamEventsAfterSeqAsync(string sessionId, long afterSeq, CancellationToken cancellationToken = default) =>
+        SessionEventStream.ReadAsync(http, Session(sessionId) + "/events" + Query(("afterSeq", afterSeq.ToString())), null,
+            ErrorAsync, TimeSpan.FromSeconds(1), cancellationToken);
+
     /// <summary>The event id of the state <paramref name="info"/> describes: streaming from it delivers every change
     /// made after that read.</summary>
     public static string EventIdOf(SessionInfo info) => $"{info.CreatedAt.ToUnixTimeMilliseconds()}.{info.Version}";

@@ -32,5 +32,6 @@ public static class LogEvents
         public const int FinishedAfterDrain = 4005;
         public const int OrleansTlsOff = 4006;
         public const int OrleansTlsOn = 4007;
+        public const int BrowserCorsOrigins = 4020;
     }
 }

@@ -41,13 +41,14 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnore
 builder.Services.AddOpenApi(o => o.DeclareCredentials());
 builder.Services.AddSiloAuth();
 builder.Services.AddSiloRateLimits();
-builder.Services.AddBrowserCors(builder.Configuration);
+builder.Services.AddBrowserCors();
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? new ApiLimits().MaxRequestBodyBytes);
 
 var app = builder.Build();
 app.CheckAuth();
 app.CheckOrleansTls();
+app.CheckBrowserCors();
 
 app.Use(app.Services.GetRequiredService<ShutdownCoordinator>().TrackRequests);
 app.UseExceptionHandler();

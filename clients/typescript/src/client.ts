@@ -1,5 +1,7 @@
-import { SessionsApiError } from './errors.js';
+import { corsRefusal } from './corsRefusal.js';
+import { SessionsApiError, SessionsCorsError } from './errors.js';
 import { readEvents } from './events.js';
+import { TokenCache, type TokenGrant } from './tokenCache.js';
 import type {
   AppendItemsRequest, AppendResult, CreateSessionRequest, HistoryTransaction, ItemsPage, ItemsQuery, JsonObject, Problem,
   SessionEvent, SessionInfo, SessionListPage, StoredItem, UserToken,
@@ -10,8 +12,13 @@ export interface SessionsClientOptions {
   baseUrl: string;
   /** A tenant's API key: for servers only (browsers are refused it by CORS). */
   apiKey?: string;
-  /** A user token from {@link SessionsClient.createUserToken}, or a function that returns a fresh one. */
-  token?: string | (() => string | Promise<string>);
+  /**
+   * A user token from {@link SessionsClient.createUserToken}, or a function that returns a fresh one: the token, or
+   * `{ token, expiresAt }` (the whole answer of `createUserToken` fits). The function is called once, and again
+   * shortly before the token expires (from `expiresAt`, else from the JWT's `exp`) or when the silo answers 401
+   * (then the request is sent once more with the new token) — not on every request.
+   */
+  token?: string | (() => TokenGrant | Promise<TokenGrant>);
   /** Another fetch (tests, instrumentation); the global one by default. */
   fetch?: typeof fetch;
   /** How often a request that is safe to repeat (a read, or a write carrying an operationId) is retried after a
@@ -22,9 +29,12 @@ export interface SessionsClientOptions {
 /** The silo's HTTP API v1. Errors arrive as {@link SessionsApiError}. */
 export class SessionsClient {
   private readonly baseUrl: string;
+  private readonly tokens: TokenCache | undefined;
 
   constructor(private readonly options: SessionsClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    const token = options.token;
+    this.tokens = typeof token === 'function' ? new TokenCache(token) : undefined;
   }
 
   createSession(request: CreateSessionRequest): Promise<SessionInfo> {
@@ -128,17 +138,23 @@ export class SessionsClient {
   }
 
   /**
-   * The session's changes as they happen, on any silo, each once and in order. Resumes after `lastEventId` (an
-   * event's id); without it, starts at the next change. A dropped connection is re-opened from the last event.
-   * Ends after a "deleted" event or when `signal` aborts.
+   * The session's changes as they happen, on any silo, each once and in order. With `afterSeq` it starts with the
+   * stored items after that seq as one "append" event (`afterSeq: 0`: every item; none when there are none yet), then
+   * goes on with the changes made after they were read: nothing missed, nothing twice. With `lastEventId` (an event's
+   * id) it resumes after that event; with neither, it starts at the next change. A dropped connection is re-opened
+   * from the last event. Ends after a "deleted" event or when `signal` aborts.
    */
-  streamEvents<TItem = JsonObject>(sessionId: string, options: { lastEventId?: string; signal?: AbortSignal } = {}): AsyncGenerator<SessionEvent<TItem>> {
+  streamEvents<TItem = JsonObject>(sessionId: string, options: { afterSeq?: number; lastEventId?: string; signal?: AbortSignal } = {}): AsyncGenerator<SessionEvent<TItem>> {
+    if (options.afterSeq !== undefined && options.lastEventId !== undefined) {
+      throw new TypeError('streamEvents: pass afterSeq (to start a stream) or lastEventId (to resume one), not both.');
+    }
     return readEvents<TItem>({
       open: async (lastEventId, signal) => {
-        const headers = await this.headers();
-        headers.set('Accept', 'text/event-stream');
-        if (lastEventId) headers.set('Last-Event-ID', lastEventId);
-        const response = await this.fetch(this.baseUrl + session(sessionId) + '/events', { headers, signal });
+        const query = lastEventId ? '' : queryString({ afterSeq: options.afterSeq });
+        const response = await this.request(session(sessionId) + '/events' + query, { signal }, headers => {
+          headers.set('Accept', 'text/event-stream');
+          if (lastEventId) headers.set('Last-Event-ID', lastEventId);
+        });
         if (!response.ok) throw await apiError(response);
         return response;
       },
@@ -151,13 +167,14 @@ export class SessionsClient {
     const repeatable = method === 'GET' || typeof (body as { operationId?: unknown } | undefined)?.operationId === 'string';
     const retries = repeatable ? this.options.retries ?? 3 : 0;
     for (let attempt = 0; ; attempt++) {
-      const headers = await this.headers();
-      if (body !== undefined) headers.set('Content-Type', 'application/json');
       let response: Response;
       try {
-        response = await this.fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        response = await this.request(path, { method, body: body === undefined ? undefined : JSON.stringify(body) }, headers => {
+          if (body !== undefined) headers.set('Content-Type', 'application/json');
+        });
       } catch (error) {
-        if (attempt >= retries || !(error instanceof TypeError)) throw error; // TypeError: the connection failed
+        // TypeError: the connection failed (a CORS refusal is one too, but repeating it cannot help)
+        if (attempt >= retries || !(error instanceof TypeError) || error instanceof SessionsCorsError) throw error;
         await delay(500 * (attempt + 1));
         continue;
       }
@@ -173,16 +190,28 @@ export class SessionsClient {
     }
   }
 
-  private async headers(): Promise<Headers> {
-    const headers = new Headers();
-    if (this.options.apiKey) headers.set('X-Api-Key', this.options.apiKey);
-    const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
-    if (token) headers.set('Authorization', `Bearer ${token}`);
-    return headers;
-  }
-
-  private fetch(url: string, init: RequestInit): Promise<Response> {
-    return (this.options.fetch ?? globalThis.fetch)(url, init);
+  /** One fetch with the caller's credentials; a 401 to a token from the callback is sent once more with a fresh
+   * token. A request the browser blocked under CORS throws {@link SessionsCorsError} (never retried); a failed
+   * connection throws fetch's TypeError. */
+  private async request(path: string, init: RequestInit, setHeaders: (headers: Headers) => void): Promise<Response> {
+    const fetchFn = this.options.fetch ?? globalThis.fetch;
+    for (let renewed = false; ; renewed = true) {
+      const headers = new Headers();
+      if (this.options.apiKey) headers.set('X-Api-Key', this.options.apiKey);
+      const token = this.tokens ? await this.tokens.get() : (this.options.token as string | undefined);
+      if (token) headers.set('Authorization', `Bearer ${token}`);
+      setHeaders(headers);
+      let response: Response;
+      try {
+        response = await fetchFn(this.baseUrl + path, { ...init, headers });
+      } catch (error) {
+        if (!(error instanceof TypeError) || init.signal?.aborted) throw error;
+        throw (await corsRefusal(fetchFn, this.baseUrl, Boolean(this.options.apiKey), error)) ?? error;
+      }
+      if (response.status !== 401 || !this.tokens || !token || renewed) return response;
+      this.tokens.refused(token);
+      await response.body?.cancel();
+    }
   }
 }
 

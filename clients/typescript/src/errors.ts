@@ -17,3 +17,14 @@ export class SessionsApiError extends Error {
     return this.problem?.field;
   }
 }
+
+/**
+ * The browser refused the request under CORS (the silo does not allow this page's origin, or not a header it sent)
+ * and gave no answer, only a TypeError like a network failure's. It is not retried: repeating it cannot help.
+ */
+export class SessionsCorsError extends TypeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SessionsCorsError';
+  }
+}

@@ -1,8 +1,9 @@
-import { SessionsApiError } from './errors.js';
+import { SessionsApiError, SessionsCorsError } from './errors.js';
 import type { JsonObject, SessionEvent } from './types.js';
 
 interface EventStreamSource {
-  /** Opens the stream after `lastEventId`; throws SessionsApiError when the silo refuses. */
+  /** Opens the stream after `lastEventId` (or where the caller asked it to start, before any event); throws
+   * SessionsApiError when the silo refuses. */
   open(lastEventId: string | undefined, signal: AbortSignal | undefined): Promise<Response>;
   lastEventId: string | undefined;
   signal: AbortSignal | undefined;
@@ -19,7 +20,7 @@ export async function* readEvents<TItem = JsonObject>(source: EventStreamSource)
     try {
       response = await source.open(lastEventId, source.signal);
     } catch (error) {
-      if (error instanceof SessionsApiError && error.status !== 503) throw error;
+      if ((error instanceof SessionsApiError && error.status !== 503) || error instanceof SessionsCorsError) throw error;
       if (source.signal?.aborted) return;
       await delay(reconnectDelayMs);
       continue;

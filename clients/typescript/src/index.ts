@@ -4,3 +4,5 @@ export { UnsupportedJsonError } from './jsonSnapshot.js';
 export { OrleansSession, type OrleansSessionOptions } from './agentsSession.js';
 export { compactAtomically } from './atomicCompaction.js';
 export type * from './types.js';
+export { SessionsCorsError } from './errors.js';
+export type { TokenGrant } from './tokenCache.js';

@@ -80,6 +80,19 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
             read.Description is { } description ? Describe(sessionId, description) : null);
     }
 
+    /// <summary>The stored items after <paramref name="afterSeq"/> as one "append" event, read in the same script as the
+    /// session's version and incarnation, so a live stream that goes on after that version misses nothing and repeats
+    /// nothing. No event when there are no such items.</summary>
+    public async Task<EventsRead> ReadItemsAsEventAsync(string sessionId, long afterSeq)
+    {
+        var read = await ReadScript.RunAsync(Db, keys.Session(sessionId), afterSeq, limit: null, refreshTtl: false, describe: false);
+        if (read is null) return new EventsRead(EventsReadStatus.Missing);
+        var items = Entries(sessionId, read.Entries);
+        SessionEvent[] events = items.Length == 0 ? []
+            : [new SessionEvent(EventsRead.EventId(read.Incarnation, read.Version), read.Version, "append", items[0].Seq, items[^1].Seq, items)];
+        return new EventsRead(EventsReadStatus.Ok, read.Version, read.Incarnation, read.LastSeq, events);
+    }
+
     /// <returns>found = false when the session is missing; item = null when it has no items; the version after the pop.</returns>
     public async Task<(bool Found, StoredItem? Item, long Version)> PopAsync(string sessionId)
     {

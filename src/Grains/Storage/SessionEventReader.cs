@@ -9,4 +9,9 @@ public sealed class SessionEventReader
     /// (at most <paramref name="maxEvents"/>; none to learn only where the log stands).</summary>
     public Task<EventsRead> ReadAsync(KeyScope scope, string sessionId, long incarnation, long afterVersion, int maxEvents) =>
         scope.Sessions.ReadEventsAsync(sessionId, incarnation, afterVersion, maxEvents, refreshTtl: false);
+
+    /// <summary>The stored items after <paramref name="afterSeq"/> as one "append" event (none when there are none),
+    /// and where the log stands at that moment, to go on from.</summary>
+    public Task<EventsRead> ReadItemsAsync(KeyScope scope, string sessionId, long afterSeq) =>
+        scope.Sessions.ReadItemsAsEventAsync(sessionId, afterSeq);
 }

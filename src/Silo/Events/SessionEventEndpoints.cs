@@ -16,8 +16,11 @@ namespace OrleansSessions.Silo.Events;
 /// <summary>
 /// <c>GET /v1/sessions/{sessionId}/events</c>: Server-Sent Events, one per append, pop and clear, in the session's
 /// order, whichever silo made the change. Resumes after the event named by Last-Event-ID (or ?lastEventId=);
-/// without one it starts at the next change. A "reset" event says the events since then are no longer kept (read
-/// the items afresh); "deleted" ends the stream. Streams end as soon as the silo starts stopping, so a client
+/// with ?afterSeq=N it first sends the stored items after seq N as one "append" event (0: from the beginning), then
+/// the changes after the moment those were read; with neither it starts at the next change. A Last-Event-ID header
+/// beats ?afterSeq= (a browser's EventSource resumes that way, with the URL it started with); ?lastEventId= with
+/// ?afterSeq= is refused. A "reset" event says the events since then are no longer kept (read the items afresh);
+/// "deleted" ends the stream. Streams end as soon as the silo starts stopping, so a client
 /// reconnects (with Last-Event-ID) to another silo and shutdown is not held up by open streams.
 /// </summary>
 internal static class SessionEventEndpoints
@@ -34,7 +37,7 @@ internal static class SessionEventEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task StreamAsync(
-        string sessionId, string? lastEventId, HttpContext context, Caller caller, RequestRules rules, IGrainFactory grains,
+        string sessionId, string? lastEventId, string? afterSeq, HttpContext context, Caller caller, RequestRules rules, IGrainFactory grains,
         SessionChangeFeed changes, SessionEventReader events, SessionTelemetry telemetry, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime,
         CancellationToken requestAborted)
     {
@@ -42,11 +45,16 @@ internal static class SessionEventEndpoints
         var ct = streaming.Token;
         rules.Id("sessionId", sessionId);
         if (caller.UserId is not null) await caller.GetInfoAsync(grains, sessionId, ct);
+        var fromSeq = rules.OptionalNumber("afterSeq", afterSeq, 0, SessionCommands.MaxAfterSeq);
+        if (fromSeq is not null && lastEventId is not null)
+            throw new InvalidSessionRequestException("afterSeq", "afterSeq starts a stream and lastEventId resumes one: send one of them.");
         var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         var position = resumeFrom is null ? (Incarnation: 0L, Version: 0L) : ParseEventId(resumeFrom);
 
         await using var watch = await changes.WatchAsync(caller.Scope, sessionId);
-        var start = await events.ReadAsync(caller.Scope, sessionId, position.Incarnation, position.Version, 0);
+        var start = resumeFrom is null && fromSeq is { } seq
+            ? await events.ReadItemsAsync(caller.Scope, sessionId, seq)
+            : await events.ReadAsync(caller.Scope, sessionId, position.Incarnation, position.Version, 0);
         if (start.Status == EventsReadStatus.Missing) throw new SessionNotFoundException(sessionId);
         if (resumeFrom is null) position = (start.Incarnation, start.Version);
 
@@ -58,6 +66,7 @@ internal static class SessionEventEndpoints
         telemetry.StreamOpened();
         try
         {
+            foreach (var stored in start.Events ?? []) await WriteAsync(context, stored, json.Value.SerializerOptions, ct);
             while (!ct.IsCancellationRequested)
             {
                 var changed = watch.NextChange;

@@ -74,7 +74,7 @@ public sealed class AuthConfigurationTests
         Assert.False(stranger.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
-    private static HttpRequestMessage Preflight(string origin, string headers)
+    internal static HttpRequestMessage Preflight(string origin, string headers)
     {
         var request = new HttpRequestMessage(HttpMethod.Options, "/v1/sessions/s/items");
         request.Headers.Add("Origin", origin);

@@ -147,4 +147,105 @@ public sealed class LiveEventTests
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         await cancel.CancelAsync();
     }
+
+    private static async Task<List<SessionEvent>> CollectAfterSeqAsync(SessionsClient client, string sessionId, long afterSeq, Func<List<SessionEvent>, bool> done)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var seen = new List<SessionEvent>();
+        await foreach (var change in client.StreamEventsAfterSeqAsync(sessionId, afterSeq, timeout.Token))
+        {
+            seen.Add(change);
+            if (done(seen)) break;
+        }
+        return seen;
+    }
+
+    private static long[] Seqs(IEnumerable<SessionEvent> events) => [.. events.Where(e => e.Type == "append").SelectMany(e => e.Items).Select(i => i.Seq)];
+
+    [Fact]
+    public async Task A_stream_from_seq_0_sends_the_stored_items_first_then_the_live_ones()
+    {
+        await using var silo = await SiloClient.StartAsync();
+        await silo.Client.AppendItemsAsync("from-start", Batch("a", "b"));
+        await silo.Client.AppendItemsAsync("from-start", Batch("c"));
+        var stream = silo.Http.StreamEventsAfterSeqAsync("from-start", 0).GetAsyncEnumerator();
+        try
+        {
+            Assert.True(await stream.MoveNextAsync());
+            var stored = stream.Current;
+            await silo.Client.AppendItemsAsync("from-start", Batch("d"));
+            Assert.True(await stream.MoveNextAsync());
+            var live = stream.Current;
+
+            Assert.Equal(("append", 1L, 3L), (stored.Type, stored.FirstSeq, stored.LastSeq));
+            Assert.Equal(["a", "b", "c"], stored.Items.Select(i => Items.Content(i.Item)));
+            Assert.Equal(["d"], live.Items.Select(i => Items.Content(i.Item)));
+            Assert.True(live.Version > stored.Version);
+
+            var fromTwo = await CollectAfterSeqAsync(silo.Http, "from-start", 2, seen => seen.Count == 1);
+            Assert.Equal([3L, 4L], Seqs(fromTwo));
+        }
+        finally
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_stream_from_seq_0_opened_while_writers_append_gets_every_item_once_and_in_order()
+    {
+        await using var writer = await SiloClient.StartAsync();
+        await using var subscriber = await writer.SecondSiloAsync();
+        await writer.Client.CreateSessionAsync(new CreateSessionRequest("owner", "busy"));
+        const int Writers = 8, BatchesEach = 12;
+        var acks = new ConcurrentBag<AppendResult>();
+        var halfway = new TaskCompletionSource();
+        var writing = Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            for (var b = 0; b < BatchesEach; b++)
+            {
+                acks.Add(await writer.Client.AppendItemsAsync("busy", Batch([.. Enumerable.Range(0, 1 + (w + b) % 3).Select(i => $"w{w}b{b}i{i}")])));
+                if (acks.Count >= Writers * BatchesEach / 2) halfway.TrySetResult();
+            }
+        })));
+        await halfway.Task;
+        var total = -1L;
+        var reading = CollectAfterSeqAsync(subscriber.Http, "busy", 0, seen => Volatile.Read(ref total) is var last and > 0 && Seqs(seen).LastOrDefault() == last);
+        await writing;
+        Volatile.Write(ref total, acks.Max(a => a.LastSeq));
+        var events = await reading;
+
+        Assert.True(events[0].Items.Count >= Writers * BatchesEach / 2, "the first event holds what was stored when the stream opened");
+        Assert.Equal(Enumerable.Range(1, (int)total).Select(i => (long)i), Seqs(events));
+        Assert.Equal(events.Select(e => e.Version).Order(), events.Select(e => e.Version));
+        Assert.Equal(events.Count, events.Select(e => e.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AfterSeq_is_refused_with_lastEventId_and_when_not_a_seq_but_a_Last_Event_ID_header_resumes_over_it()
+    {
+        await using var silo = await SiloClient.StartAsync();
+        var http = silo.Silo.CreateClient();
+        await silo.Client.AppendItemsAsync("checked", Batch("a"));
+        var first = (await CollectAfterSeqAsync(silo.Http, "checked", 0, seen => seen.Count == 1))[0];
+        await silo.Client.AppendItemsAsync("checked", Batch("b"));
+
+        foreach (var query in new[] { $"afterSeq=0&lastEventId={first.Id}", "afterSeq=-1", "afterSeq=x" })
+        {
+            using var refused = await http.GetAsync($"/v1/sessions/checked/events?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("afterSeq", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // As a browser's EventSource reconnects: the URL it started with, and the id of the last event it got.
+        using var resume = new HttpRequestMessage(HttpMethod.Get, "/v1/sessions/checked/events?afterSeq=0");
+        resume.Headers.Add("Last-Event-ID", first.Id);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await http.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+        string? data;
+        do data = await reader.ReadLineAsync(cancel.Token); while (data is not null && !data.StartsWith("data:", StringComparison.Ordinal));
+        Assert.Contains("\"firstSeq\":2", data, StringComparison.Ordinal);
+        await cancel.CancelAsync();
+    }
 }
