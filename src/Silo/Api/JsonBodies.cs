@@ -27,7 +27,8 @@ internal sealed class JsonBodies(RequestRules rules)
         JsonFields.OptionalString(body, "agent"),
         JsonFields.OptionalString(body, "userId"),
         JsonFields.OptionalWholeNumber(body, "tokens", 0, RequestRules.MaxTokens),
-        (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds));
+        (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds),
+        Usage: UsageJson.Read(body));
 
     /// <summary>The Agents SDK's <c>{operationId, transaction: {type, items | expectedSuffix, replacement}}</c>; a field
     /// it does not define is refused rather than ignored.</summary>
