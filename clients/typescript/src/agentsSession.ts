@@ -1,6 +1,7 @@
 import type { AgentInputItem, SessionHistoryTransactionArgs, SessionHistoryTransactionAwareSession } from '@openai/agents-core';
 import type { SessionsClient } from './client.js';
 import { SessionsApiError } from './errors.js';
+import { RunUsageRecorder, type AgentsUsage } from './runUsage.js';
 import type { CreateSessionRequest } from './types.js';
 
 export interface OrleansSessionOptions {
@@ -12,6 +13,8 @@ export interface OrleansSessionOptions {
   /** For a session this Session creates. */
   title?: string;
   ttlSeconds?: number;
+  /** The model a run's usage is counted under in the session's `usage.byModel` (the SDK does not say which it was). */
+  usageModel?: string;
 }
 
 /**
@@ -20,7 +23,10 @@ export interface OrleansSessionOptions {
  * replayed operation id changes nothing and a stale suffix fails without changing history.
  */
 export class OrleansSession implements SessionHistoryTransactionAwareSession {
+  /** The SDK then hands `addItems` the run's context, whose usage is recorded with the items (see `addItems`). */
+  readonly acceptsRunContext = true as const;
   private readonly client: SessionsClient;
+  private readonly usage = new RunUsageRecorder();
   private sessionId: string | undefined;
   private creating: Promise<string> | undefined;
 
@@ -51,11 +57,18 @@ export class OrleansSession implements SessionHistoryTransactionAwareSession {
     }
   }
 
-  async addItems(items: AgentInputItem[]): Promise<void> {
+  /**
+   * Stores the items as one append. Given the run's context (the SDK passes it when a run stores its items), the run's
+   * usage since it last stored — every model call, as the run result's `state.usage` adds them up — goes with the
+   * items into the session's `usage`, in the same step, so a retried append counts it once.
+   */
+  async addItems(items: AgentInputItem[], runContext?: { usage?: AgentsUsage }): Promise<void> {
     if (items.length === 0) return;
     const operationId = newOperationId();
+    const usage = this.usage.pending(runContext, this.options.usageModel);
     await this.whenCreated(sessionId =>
-      this.client.appendItems(sessionId, { items, operationId, userId: this.options.userId, ttlSeconds: this.options.ttlSeconds }));
+      this.client.appendItems(sessionId, { items, operationId, userId: this.options.userId, ttlSeconds: this.options.ttlSeconds, usage }));
+    this.usage.recordedUpTo(runContext);
   }
 
   async popItem(): Promise<AgentInputItem | undefined> {
