@@ -60,7 +60,8 @@ public sealed class SessionChatHistoryProvider : ChatHistoryProvider
         var items = ChatMessageJson.ToItems(context.RequestMessages.Concat(context.ResponseMessages ?? []));
         if (items.Count == 0) return;
         var command = new AppendItemsCommand(items, OperationId: ConversationItems.NewOperationId(), Agent: context.Agent.Name,
-            UserId: _options.UserId, TtlSeconds: _options.Ttl is { } ttl ? (int)Math.Ceiling(ttl.TotalSeconds) : null);
+            UserId: _options.UserId, TtlSeconds: _options.Ttl is { } ttl ? (int)Math.Ceiling(ttl.TotalSeconds) : null,
+            Usage: TurnUsageContent.Sum(context.ResponseMessages ?? [])); // there when the model client is a SessionUsageChatClient
         // The client sends it again after a 503, a 429 or a lost connection (it carries an operation id, so it is
         // stored once however often it is sent); a second retry layer here would multiply the attempts.
         await _client.AppendItemsAsync(_state.GetOrInitializeState(context.Session).ConversationId, command, cancellationToken);

@@ -8,15 +8,19 @@ namespace OrleansSessions.ClientSdk.Interop;
 /// back in the type it works with.</summary>
 public static class SessionInteropExtensions
 {
-    /// <summary>Stores the turn's input items and every output item of the response as one batch.</summary>
+    /// <summary>Stores the turn's input items and every output item of the response as one batch, with the response's
+    /// usage (and model) when it has one.</summary>
     public static Task<AppendResult?> StoreResponseAsync(this AgentSession session, IEnumerable<ResponseItem> inputItems,
         ResponseResult response, string? agent = null, CancellationToken cancellationToken = default) =>
-        session.StoreAgentResultAsync(inputItems.Concat(response.OutputItems).Select(ResponseItemJson.ToJson), agent, cancellationToken);
+        session.StoreAgentResultAsync(inputItems.Concat(response.OutputItems).Select(ResponseItemJson.ToJson), agent,
+            response.Usage?.ToTurnUsage(response.Model), cancellationToken);
 
-    /// <summary>Stores the turn's input messages and the response's messages as one batch.</summary>
+    /// <summary>Stores the turn's input messages and the response's messages as one batch, with the response's usage
+    /// (and model) when it has one.</summary>
     public static Task<AppendResult?> StoreChatTurnAsync(this AgentSession session, IEnumerable<ChatMessage> inputMessages,
         ChatResponse response, string? agent = null, CancellationToken cancellationToken = default) =>
-        session.StoreAgentResultAsync(ChatMessageJson.ToItems(inputMessages.Concat(response.Messages)), agent, cancellationToken);
+        session.StoreAgentResultAsync(ChatMessageJson.ToItems(inputMessages.Concat(response.Messages)), agent,
+            response.Usage?.ToTurnUsage(response.ModelId, requests: 1), cancellationToken);
 
     public static async Task<IReadOnlyList<ResponseItem>> GetResponseItemsAsync(this AgentSession session, int? topK = null,
         CancellationToken cancellationToken = default) =>

@@ -78,11 +78,18 @@ public sealed class AgentSession
 
     /// <summary>Stores every item a run produced — messages, tool calls and outputs, reasoning, handoffs — as one batch,
     /// recording <paramref name="lastAgent"/> as the current agent in the same step.</summary>
+    public Task<AppendResult?> StoreAgentResultAsync(IEnumerable<JsonElement> runItems, string? lastAgent,
+        CancellationToken cancellationToken) =>
+        StoreAgentResultAsync(runItems, lastAgent, usage: null, cancellationToken);
+
+    /// <summary>Stores every item a run produced as one batch, with <paramref name="lastAgent"/> as the current agent and
+    /// the run's <paramref name="usage"/> (when it has one) added to the conversation's usage totals, by model and agent,
+    /// in the same step. A run that produced no items stores nothing, so its usage is not counted.</summary>
     public async Task<AppendResult?> StoreAgentResultAsync(IEnumerable<JsonElement> runItems, string? lastAgent = null,
-        CancellationToken cancellationToken = default)
+        TurnUsage? usage = null, CancellationToken cancellationToken = default)
     {
         var items = runItems.ToList();
-        if (items.Count > 0) return await AppendAsync(items, lastAgent, cancellationToken);
+        if (items.Count > 0) return await AppendAsync(items, lastAgent, cancellationToken, usage);
         if (lastAgent is not null) await TrackAgentAsync(lastAgent, cancellationToken);
         return null;
     }
@@ -126,10 +133,11 @@ public sealed class AgentSession
     /// <summary>Deletes the conversation and removes it from its owner's listing.</summary>
     public Task DeleteAsync(CancellationToken cancellationToken = default) => _client.DeleteSessionAsync(ConversationId, cancellationToken);
 
-    private async Task<AppendResult> AppendAsync(IReadOnlyList<JsonElement> items, string? agent, CancellationToken cancellationToken)
+    private async Task<AppendResult> AppendAsync(IReadOnlyList<JsonElement> items, string? agent, CancellationToken cancellationToken,
+        TurnUsage? usage = null)
     {
         var result = await _client.AppendItemsAsync(ConversationId,
-            new AppendItemsCommand(items, ConversationItems.NewOperationId(), agent, UserId), cancellationToken);
+            new AppendItemsCommand(items, ConversationItems.NewOperationId(), agent, UserId, Usage: usage), cancellationToken);
         if (agent is not null) Remember(agent, AgentsUsed.Contains(agent) ? AgentsUsed : [.. AgentsUsed, agent]);
         return result;
     }

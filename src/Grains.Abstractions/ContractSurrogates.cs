@@ -13,16 +13,16 @@ public readonly record struct SessionInfoSurrogate(
     [property: Id(3)] DateTimeOffset CreatedAt, [property: Id(4)] DateTimeOffset UpdatedAt, [property: Id(5)] long ItemCount,
     [property: Id(6)] long LastSeq, [property: Id(7)] long Version, [property: Id(8)] string? CurrentAgent,
     [property: Id(9)] IReadOnlyList<string> AgentsUsed, [property: Id(10)] JsonElement? Metadata,
-    [property: Id(11)] DateTimeOffset? ExpiresAt, [property: Id(12)] long TokenTotal);
+    [property: Id(11)] DateTimeOffset? ExpiresAt, [property: Id(12)] long TokenTotal, [property: Id(17)] SessionUsage? Usage);
 
 [RegisterConverter]
 public sealed class SessionInfoConverter : IConverter<SessionInfo, SessionInfoSurrogate>
 {
     public SessionInfo ConvertFromSurrogate(in SessionInfoSurrogate s) => new(s.SessionId, s.UserId, s.Title, s.CreatedAt,
-        s.UpdatedAt, s.ItemCount, s.LastSeq, s.Version, s.CurrentAgent, s.AgentsUsed, s.Metadata, s.ExpiresAt, s.TokenTotal);
+        s.UpdatedAt, s.ItemCount, s.LastSeq, s.Version, s.CurrentAgent, s.AgentsUsed, s.Metadata, s.ExpiresAt, s.TokenTotal, Usage: s.Usage);
 
     public SessionInfoSurrogate ConvertToSurrogate(in SessionInfo v) => new(v.SessionId, v.UserId, v.Title, v.CreatedAt,
-        v.UpdatedAt, v.ItemCount, v.LastSeq, v.Version, v.CurrentAgent, v.AgentsUsed, v.Metadata, v.ExpiresAt, v.TokenTotal);
+        v.UpdatedAt, v.ItemCount, v.LastSeq, v.Version, v.CurrentAgent, v.AgentsUsed, v.Metadata, v.ExpiresAt, v.TokenTotal, Usage: v.Usage);
 }
 
 [GenerateSerializer, Immutable, Alias("os.StoredItem")]
@@ -61,14 +61,60 @@ public sealed class SessionListPageConverter : IConverter<SessionListPage, Sessi
 [GenerateSerializer, Immutable, Alias("os.AppendItemsCommand")]
 public readonly record struct AppendItemsCommandSurrogate(
     [property: Id(0)] IReadOnlyList<JsonElement> Items, [property: Id(1)] string? OperationId, [property: Id(2)] string? Agent,
-    [property: Id(3)] string? UserId, [property: Id(4)] long? Tokens, [property: Id(5)] int? TtlSeconds);
+    [property: Id(3)] string? UserId, [property: Id(4)] long? Tokens, [property: Id(5)] int? TtlSeconds, [property: Id(6)] TurnUsage? Usage);
 
 [RegisterConverter]
 public sealed class AppendItemsCommandConverter : IConverter<AppendItemsCommand, AppendItemsCommandSurrogate>
 {
-    public AppendItemsCommand ConvertFromSurrogate(in AppendItemsCommandSurrogate s) => new(s.Items, s.OperationId, s.Agent, s.UserId, s.Tokens, s.TtlSeconds);
+    public AppendItemsCommand ConvertFromSurrogate(in AppendItemsCommandSurrogate s) => new(s.Items, s.OperationId, s.Agent, s.UserId, s.Tokens, s.TtlSeconds, Usage: s.Usage);
 
-    public AppendItemsCommandSurrogate ConvertToSurrogate(in AppendItemsCommand v) => new(v.Items, v.OperationId, v.Agent, v.UserId, v.Tokens, v.TtlSeconds);
+    public AppendItemsCommandSurrogate ConvertToSurrogate(in AppendItemsCommand v) => new(v.Items, v.OperationId, v.Agent, v.UserId, v.Tokens, v.TtlSeconds, Usage: v.Usage);
+}
+
+[GenerateSerializer, Immutable, Alias("os.TurnUsage")]
+public readonly record struct TurnUsageSurrogate(
+    [property: Id(0)] long InputTokens, [property: Id(1)] long OutputTokens, [property: Id(2)] long? TotalTokens,
+    [property: Id(3)] long? CachedTokens, [property: Id(4)] long? ReasoningTokens, [property: Id(5)] string? Model, [property: Id(6)] int? Requests);
+
+[RegisterConverter]
+public sealed class TurnUsageConverter : IConverter<TurnUsage, TurnUsageSurrogate>
+{
+    public TurnUsage ConvertFromSurrogate(in TurnUsageSurrogate s) =>
+        new(s.InputTokens, s.OutputTokens, s.TotalTokens, s.CachedTokens, s.ReasoningTokens, s.Model, s.Requests);
+
+    public TurnUsageSurrogate ConvertToSurrogate(in TurnUsage v) =>
+        new(v.InputTokens, v.OutputTokens, v.TotalTokens, v.CachedTokens, v.ReasoningTokens, v.Model, v.Requests);
+}
+
+[GenerateSerializer, Immutable, Alias("os.UsageTotals")]
+public readonly record struct UsageTotalsSurrogate(
+    [property: Id(0)] long InputTokens, [property: Id(1)] long OutputTokens, [property: Id(2)] long TotalTokens,
+    [property: Id(3)] long CachedTokens, [property: Id(4)] long ReasoningTokens, [property: Id(5)] long Requests);
+
+[RegisterConverter]
+public sealed class UsageTotalsConverter : IConverter<UsageTotals, UsageTotalsSurrogate>
+{
+    public UsageTotals ConvertFromSurrogate(in UsageTotalsSurrogate s) =>
+        new(s.InputTokens, s.OutputTokens, s.TotalTokens, s.CachedTokens, s.ReasoningTokens, s.Requests);
+
+    public UsageTotalsSurrogate ConvertToSurrogate(in UsageTotals v) =>
+        new(v.InputTokens, v.OutputTokens, v.TotalTokens, v.CachedTokens, v.ReasoningTokens, v.Requests);
+}
+
+[GenerateSerializer, Immutable, Alias("os.SessionUsage")]
+public readonly record struct SessionUsageSurrogate(
+    [property: Id(0)] long InputTokens, [property: Id(1)] long OutputTokens, [property: Id(2)] long TotalTokens,
+    [property: Id(3)] long CachedTokens, [property: Id(4)] long ReasoningTokens, [property: Id(5)] long Requests,
+    [property: Id(6)] IReadOnlyDictionary<string, UsageTotals> ByModel, [property: Id(7)] IReadOnlyDictionary<string, UsageTotals> ByAgent);
+
+[RegisterConverter]
+public sealed class SessionUsageConverter : IConverter<SessionUsage, SessionUsageSurrogate>
+{
+    public SessionUsage ConvertFromSurrogate(in SessionUsageSurrogate s) =>
+        new(s.InputTokens, s.OutputTokens, s.TotalTokens, s.CachedTokens, s.ReasoningTokens, s.Requests, s.ByModel, s.ByAgent);
+
+    public SessionUsageSurrogate ConvertToSurrogate(in SessionUsage v) =>
+        new(v.InputTokens, v.OutputTokens, v.TotalTokens, v.CachedTokens, v.ReasoningTokens, v.Requests, v.ByModel, v.ByAgent);
 }
 
 [GenerateSerializer, Immutable, Alias("os.ItemsQuery")]

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansSessions.Abstractions;
+using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Rules;
 
@@ -14,6 +15,9 @@ public sealed class RequestRules(IOptions<ApiLimits> options)
 {
     /// <summary>The most tokens one append may add to a session's total.</summary>
     public const long MaxTokens = 1_000_000_000;
+
+    /// <summary>The most model requests one append's usage may count.</summary>
+    public const int MaxRequests = 1_000_000;
 
     public ApiLimits Limits => options.Value;
 
@@ -44,6 +48,21 @@ public sealed class RequestRules(IOptions<ApiLimits> options)
 
     public long? Number(string field, long? value, long min, long max) =>
         value is { } number && (number < min || number > max) ? throw NotWholeNumber(field, min, max) : value;
+
+    /// <summary>A turn's usage: counts from 0 to <see cref="MaxTokens"/> (requests to <see cref="MaxRequests"/>), a
+    /// model named like an agent; each refusal names <c>usage.&lt;field&gt;</c>.</summary>
+    public TurnUsage? Usage(string field, TurnUsage? usage)
+    {
+        if (usage is null) return null;
+        Number($"{field}.inputTokens", usage.InputTokens, 0, MaxTokens);
+        Number($"{field}.outputTokens", usage.OutputTokens, 0, MaxTokens);
+        Number($"{field}.totalTokens", usage.TotalTokens, 0, MaxTokens);
+        Number($"{field}.cachedTokens", usage.CachedTokens, 0, MaxTokens);
+        Number($"{field}.reasoningTokens", usage.ReasoningTokens, 0, MaxTokens);
+        Number($"{field}.requests", usage.Requests, 0, MaxRequests);
+        OptionalName($"{field}.model", usage.Model);
+        return usage;
+    }
 
     public int? TtlSeconds(string field, int? value) => (int?)Number(field, value, 1, Limits.MaxTtlSeconds);
 

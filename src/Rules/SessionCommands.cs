@@ -29,7 +29,8 @@ public sealed class SessionCommands(RequestRules rules)
         rules.OptionalName("agent", request.Agent),
         rules.OptionalId("userId", request.UserId),
         rules.Number("tokens", request.Tokens, 0, RequestRules.MaxTokens),
-        rules.TtlSeconds("ttlSeconds", request.TtlSeconds));
+        rules.TtlSeconds("ttlSeconds", request.TtlSeconds),
+        Usage: rules.Usage("usage", request.Usage));
 
     public ItemsQuery Query(ItemsQuery query) => query with
     {

@@ -6,6 +6,7 @@ import type { SessionsClient } from './client.js';
 import { SessionsApiError } from './errors.js';
 import { applyMutations, readMutations, readTransactionArgs } from './historyArguments.js';
 import { snapshotItems } from './jsonSnapshot.js';
+import { RunUsageRecorder } from './runUsage.js';
 import type { CreateSessionRequest } from './types.js';
 
 export interface OrleansSessionOptions {
@@ -22,6 +23,8 @@ export interface OrleansSessionOptions {
   /** For a session this Session creates. */
   title?: string;
   ttlSeconds?: number;
+  /** The model a run's usage is counted under in the session's `usage.byModel` (the SDK does not say which it was). */
+  usageModel?: string;
 }
 
 /** How often {@link OrleansSession.applyHistoryMutations} reads again after a concurrent change to the items it
@@ -35,9 +38,11 @@ const mutationAttempts = 10;
  * checked before anything is sent: a value JSON would silently change is refused, naming its path.
  */
 export class OrleansSession implements RunContextAwareSession, SessionHistoryTransactionAwareSession, SessionHistoryRewriteAwareSession {
-  /** The Runner passes its run context to every call, so the session's user can come from there. */
+  /** The Runner passes its run context to every call: the session's user can come from there, and `addItems` records
+   * the run's usage from it. */
   readonly acceptsRunContext = true as const;
   private readonly client: SessionsClient;
+  private readonly usage = new RunUsageRecorder();
   private sessionId: string | undefined;
   private creating: Promise<string> | undefined;
 
@@ -61,13 +66,20 @@ export class OrleansSession implements RunContextAwareSession, SessionHistoryTra
     }
   }
 
+  /**
+   * Stores the items as one append. Given the run's context (the SDK passes it when a run stores its items), the run's
+   * usage since it last stored — every model call, as the run result's `state.usage` adds them up — goes with the
+   * items into the session's `usage`, in the same step, so a retried append counts it once.
+   */
   async addItems(items: AgentInputItem[], runContext?: RunContext<any>): Promise<void> {
     const checked = snapshotItems<AgentInputItem>(items, 'items', 'OrleansSession.addItems');
     if (checked.length === 0) return;
     const userId = this.user(runContext);
     const operationId = newOperationId();
+    const usage = this.usage.pending(runContext, this.options.usageModel);
     await this.whenCreated(userId, sessionId =>
-      this.client.appendItems(sessionId, { items: checked, operationId, userId, ttlSeconds: this.options.ttlSeconds }));
+      this.client.appendItems(sessionId, { items: checked, operationId, userId, ttlSeconds: this.options.ttlSeconds, usage }));
+    this.usage.recordedUpTo(runContext);
   }
 
   async popItem(runContext?: RunContext<any>): Promise<AgentInputItem | undefined> {

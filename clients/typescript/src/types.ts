@@ -16,6 +16,36 @@ export interface SessionInfo {
   metadata: JsonObject | null;
   expiresAt: string | null;
   tokenTotal: number;
+  /** Token usage of every append that carried usage, also per model and per agent; null until one did. */
+  usage: SessionUsage | null;
+}
+
+/** What one turn (an agent run, a model response) used, as an append carries it. */
+export interface TurnUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Defaults to inputTokens + outputTokens. */
+  totalTokens?: number;
+  cachedTokens?: number;
+  reasoningTokens?: number;
+  /** Counts the turn under this model too. */
+  model?: string;
+  /** Model requests the turn made; defaults to 1. */
+  requests?: number;
+}
+
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  requests: number;
+}
+
+export interface SessionUsage extends UsageTotals {
+  byModel: Record<string, UsageTotals>;
+  byAgent: Record<string, UsageTotals>;
 }
 
 export interface StoredItem<TItem = JsonObject> {
@@ -87,6 +117,8 @@ export interface AppendItemsRequest<TItem = JsonObject> {
   userId?: string;
   tokens?: number;
   ttlSeconds?: number;
+  /** Adds to the session's usage totals (and its model's and agent's) in the same step as the items. */
+  usage?: TurnUsage;
 }
 
 export interface ItemsQuery {

@@ -50,6 +50,7 @@ internal sealed class CachedSession
             CurrentAgent = command.Agent ?? Info.CurrentAgent,
             AgentsUsed = agents,
             TokenTotal = Info.TokenTotal + (command.Tokens ?? 0),
+            Usage = command.Usage is { } usage ? StoredUsage.Add(Info.Usage, usage, command.Agent) : Info.Usage,
             ExpiresAt = outcome.ExpiresAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(outcome.ExpiresAtMs) : Info.ExpiresAt,
         };
     }

@@ -38,13 +38,15 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
         for (var i = 0; i < commands.Count; i++)
         {
             var command = commands[i];
+            var usage = StoredUsage.Encode(command.Usage);
             operations[i] = new AppendScript.Operation(
                 command.OperationId,
-                command.OperationId is null ? null : ItemFingerprint.Compute(command.Agent, command.Tokens, itemJson[i], fingerprintKey),
+                command.OperationId is null ? null : ItemFingerprint.Compute(command.Agent, command.Tokens, itemJson[i], fingerprintKey, usage),
                 command.UserId,
                 command.Agent,
                 command.Tokens,
                 command.TtlSeconds * 1000L,
+                usage,
                 [.. itemJson[i].Select(sealer.Protect)]);
         }
         return await Acknowledged(sessionId, AppendScript.RunAsync(Db, keys.Session(sessionId), createOwner, createTtlMs, operations));

@@ -26,7 +26,8 @@ internal static class SessionDescription
             AgentsUsed: description.AgentsUsed,
             Metadata: metadata is null ? null : JsonDocument.Parse(metadata).RootElement.Clone(),
             ExpiresAt: expiresAt > 0 ? Time(expiresAt) : null,
-            TokenTotal: Number(meta, "tokens"));
+            TokenTotal: Number(meta, "tokens"),
+            Usage: StoredUsage.Parse(meta));
     }
 
     private static string? Text(IReadOnlyDictionary<string, string> meta, string field) =>

@@ -28,14 +28,15 @@ internal sealed class JsonBodies(RequestRules rules)
 
     public AppendItemsCommand Append(JsonElement body)
     {
-        JsonFields.OnlyKnown(body, "", "items", "operationId", "agent", "userId", "tokens", "ttlSeconds");
+        JsonFields.OnlyKnown(body, "", "items", "operationId", "agent", "userId", "tokens", "ttlSeconds", "usage");
         return new(
             Items(body, "items")!,
             JsonFields.OptionalString(body, "operationId"),
             JsonFields.OptionalString(body, "agent"),
             JsonFields.OptionalString(body, "userId"),
             JsonFields.OptionalWholeNumber(body, "tokens", 0, RequestRules.MaxTokens),
-            (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds));
+            (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds),
+            Usage: UsageJson.Read(body));
     }
 
     /// <summary>The Agents SDK's <c>{operationId, transaction: {type, items | expectedSuffix, replacement}}</c>; a field

@@ -14,7 +14,18 @@ from ._errors import (
     UnauthorizedError,
     UnavailableError,
 )
-from ._models import AppendResult, ItemsPage, SessionEvent, SessionInfo, SessionListPage, StoredItem, UserToken
+from ._models import (
+    AppendResult,
+    ItemsPage,
+    SessionEvent,
+    SessionInfo,
+    SessionListPage,
+    SessionUsage,
+    StoredItem,
+    TurnUsage,
+    UsageTotals,
+    UserToken,
+)
 from ._requests import new_operation_id
 from ._json_session import JSONSession
 from ._redis_session import RedisSession
@@ -37,11 +48,14 @@ __all__ = [
     "SessionInfo",
     "SessionListPage",
     "SessionSettings",
+    "SessionUsage",
     "SessionsApiError",
     "SessionsClient",
     "StoredItem",
+    "TurnUsage",
     "UnauthorizedError",
     "UnavailableError",
+    "UsageTotals",
     "UserToken",
     "new_operation_id",
 ]

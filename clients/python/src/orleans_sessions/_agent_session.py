@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from . import _items
 from ._client import SessionsClient
 from ._errors import NotFoundError, SessionsApiError
-from ._models import SessionInfo
+from ._models import SessionInfo, TurnUsage
 from ._requests import missing_session, new_operation_id
 from ._session import SessionSettings
 from ._threads import in_thread
@@ -92,15 +92,16 @@ class AgentSession:
         """Stores the user's message and the answer as one batch, with the agent that answered."""
         self._append([_items.message("user", user_message), _items.message("assistant", assistant_response)], agent_name)
 
-    def store_agent_result(self, result: Any) -> None:
+    def store_agent_result(self, result: Any, *, model: str | None = None) -> None:
         """Stores what a ``Runner.run`` (or a consumed ``Runner.run_streamed``) result holds, from its
         ``to_input_list()``, as one batch, and its last agent as the current agent in the same step. When the run
         was given this conversation's history followed by new input (``to_agent_inputs() + [...]``), the history is
-        not stored again."""
+        not stored again. The run's usage (``result.context_wrapper.usage``), when it has one, is added to the
+        conversation's usage in the same step, by agent and, when ``model`` names it, by model."""
         items = _items.result_items(result, self.get_messages)
         agent = _items.last_agent_name(result)
         if items:
-            self._append(items, agent)
+            self._append(items, agent, _items.run_usage(result, model))
         elif agent is not None:
             self.track_agent(agent)
 
@@ -198,9 +199,9 @@ class AgentSession:
             if not missing_session(error):
                 raise
 
-    def _append(self, items: Sequence[Item], agent: str | None) -> None:
+    def _append(self, items: Sequence[Item], agent: str | None, usage: TurnUsage | None = None) -> None:
         self.client.append_items(self.conversation_id, items, operation_id=new_operation_id(), agent=agent,
-                                 user_id=self.user_id, ttl_seconds=self.ttl)
+                                 user_id=self.user_id, ttl_seconds=self.ttl, usage=usage)
         if agent is not None:
             self._current_agent = agent
             if agent not in self._agents_used:

@@ -10,7 +10,7 @@ import httpx
 
 from . import _requests as api
 from ._events import RECONNECT_DELAY, STREAM_TIMEOUT, EventParser, reopen_after, stream_headers
-from ._models import AppendResult, ItemsPage, SessionEvent, SessionInfo, SessionListPage, StoredItem, UserToken
+from ._models import AppendResult, ItemsPage, SessionEvent, SessionInfo, SessionListPage, StoredItem, TurnUsage, UserToken
 from ._options import AsyncTokenSource, ClientOptions, as_timeout
 
 T = TypeVar("T")
@@ -53,8 +53,8 @@ class AsyncSessionsClient:
 
     async def append_items(self, session_id: str, items: Sequence[Mapping[str, Any]], *, operation_id: str | None = None,
                            agent: str | None = None, user_id: str | None = None, tokens: int | None = None,
-                           ttl_seconds: int | None = None) -> AppendResult:
-        return await self._call(api.append_items(session_id, items, operation_id, agent, user_id, tokens, ttl_seconds))
+                           ttl_seconds: int | None = None, usage: TurnUsage | Mapping[str, Any] | None = None) -> AppendResult:
+        return await self._call(api.append_items(session_id, items, operation_id, agent, user_id, tokens, ttl_seconds, usage))
 
     async def replace_items(self, session_id: str, items: Sequence[Mapping[str, Any]], *, operation_id: str | None = None) -> AppendResult:
         return await self._call(api.replace_items(session_id, items, operation_id))

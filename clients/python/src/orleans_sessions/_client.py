@@ -10,7 +10,7 @@ import httpx
 
 from . import _requests as api
 from ._events import RECONNECT_DELAY, STREAM_TIMEOUT, EventParser, reopen_after, stream_headers
-from ._models import AppendResult, ItemsPage, SessionEvent, SessionInfo, SessionListPage, StoredItem, UserToken
+from ._models import AppendResult, ItemsPage, SessionEvent, SessionInfo, SessionListPage, StoredItem, TurnUsage, UserToken
 from ._options import ClientOptions, TokenSource, as_timeout
 from ._transport import blocking_transport
 
@@ -61,10 +61,10 @@ class SessionsClient:
 
     def append_items(self, session_id: str, items: Sequence[Mapping[str, Any]], *, operation_id: str | None = None,
                      agent: str | None = None, user_id: str | None = None, tokens: int | None = None,
-                     ttl_seconds: int | None = None) -> AppendResult:
+                     ttl_seconds: int | None = None, usage: TurnUsage | Mapping[str, Any] | None = None) -> AppendResult:
         """Appends a batch atomically. With an ``operation_id`` a repeat is stored once (and the client repeats it
         after a dropped connection); ``user_id`` creates a missing session for that user."""
-        return self._call(api.append_items(session_id, items, operation_id, agent, user_id, tokens, ttl_seconds))
+        return self._call(api.append_items(session_id, items, operation_id, agent, user_id, tokens, ttl_seconds, usage))
 
     def replace_items(self, session_id: str, items: Sequence[Mapping[str, Any]], *, operation_id: str | None = None) -> AppendResult:
         """Replaces the whole history in one step (compaction)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Sequence
 
+from ._models import TurnUsage
+
 Item = dict[str, Any]
 
 
@@ -43,6 +45,23 @@ def result_items(result: Any, read_history: Callable[[], Sequence[Mapping[str, A
         if given == [agent_input(item) for item in history]:
             return items[len(history):]
     return items
+
+
+def run_usage(result: Any, model: str | None = None) -> TurnUsage | None:
+    """A Runner result's usage (``context_wrapper.usage``: every model call of the run added up), or None when it has
+    none or made no request."""
+    usage = getattr(getattr(result, "context_wrapper", None), "usage", None)
+    if usage is None or not (getattr(usage, "requests", 0) or getattr(usage, "total_tokens", 0)):
+        return None
+    return TurnUsage(
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        total_tokens=getattr(usage, "total_tokens", None),
+        cached_tokens=getattr(getattr(usage, "input_tokens_details", None), "cached_tokens", None),
+        reasoning_tokens=getattr(getattr(usage, "output_tokens_details", None), "reasoning_tokens", None),
+        model=model,
+        requests=getattr(usage, "requests", None),
+    )
 
 
 def last_agent_name(result: Any) -> str | None:

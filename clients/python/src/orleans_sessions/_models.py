@@ -20,6 +20,55 @@ def parse_time(text: str | None) -> datetime | None:
 
 
 @dataclass(frozen=True)
+class TurnUsage:
+    """What one turn (an agent run, a model response) used, as an append carries it: ``total_tokens`` defaults to
+    input + output, ``requests`` to 1; ``model``, when given, also counts the turn under that model."""
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int | None = None
+    cached_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    model: str | None = None
+    requests: int | None = None
+
+    def to_json(self) -> JsonObject:
+        fields = {"inputTokens": self.input_tokens, "outputTokens": self.output_tokens, "totalTokens": self.total_tokens,
+                  "cachedTokens": self.cached_tokens, "reasoningTokens": self.reasoning_tokens, "model": self.model,
+                  "requests": self.requests}
+        return {name: value for name, value in fields.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class UsageTotals:
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int
+    cached_tokens: int
+    reasoning_tokens: int
+    requests: int
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> UsageTotals:
+        return cls(json["inputTokens"], json["outputTokens"], json["totalTokens"], json["cachedTokens"],
+                   json["reasoningTokens"], json["requests"])
+
+
+@dataclass(frozen=True)
+class SessionUsage(UsageTotals):
+    """A session's usage: the totals of every append that carried usage, and the same per model and per agent."""
+    by_model: dict[str, UsageTotals] = field(default_factory=dict)
+    by_agent: dict[str, UsageTotals] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> SessionUsage:
+        totals = UsageTotals.from_json(json)
+        return cls(totals.input_tokens, totals.output_tokens, totals.total_tokens, totals.cached_tokens,
+                   totals.reasoning_tokens, totals.requests,
+                   {name: UsageTotals.from_json(value) for name, value in (json.get("byModel") or {}).items()},
+                   {name: UsageTotals.from_json(value) for name, value in (json.get("byAgent") or {}).items()})
+
+
+@dataclass(frozen=True)
 class SessionInfo:
     session_id: str
     user_id: str
@@ -34,6 +83,8 @@ class SessionInfo:
     metadata: JsonObject | None
     expires_at: datetime | None
     token_total: int = 0
+    usage: SessionUsage | None = None
+    """Token usage of every append that carried usage; None until one did."""
 
     @classmethod
     def from_json(cls, json: Mapping[str, Any]) -> SessionInfo:
@@ -51,6 +102,7 @@ class SessionInfo:
             metadata=json.get("metadata"),
             expires_at=parse_time(json.get("expiresAt")),
             token_total=json.get("tokenTotal", 0),
+            usage=SessionUsage.from_json(json["usage"]) if json.get("usage") else None,
         )
 
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from ._errors import SessionsApiError, error_for
-from ._models import AppendResult, ItemsPage, SessionInfo, SessionListPage, StoredItem, UserToken
+from ._models import AppendResult, ItemsPage, SessionInfo, SessionListPage, StoredItem, TurnUsage, UserToken
 
 T = TypeVar("T")
 
@@ -151,8 +151,9 @@ def get_items(session_id: str, limit: int | None = None, after_seq: int | None =
 
 def append_items(session_id: str, items: Sequence[Mapping[str, Any]], operation_id: str | None = None,
                  agent: str | None = None, user_id: str | None = None, tokens: int | None = None,
-                 ttl_seconds: int | None = None) -> Request[AppendResult]:
-    body = _without_none(items=list(items), operationId=operation_id, agent=agent, userId=user_id, tokens=tokens, ttlSeconds=ttl_seconds)
+                 ttl_seconds: int | None = None, usage: TurnUsage | Mapping[str, Any] | None = None) -> Request[AppendResult]:
+    body = _without_none(items=list(items), operationId=operation_id, agent=agent, userId=user_id, tokens=tokens, ttlSeconds=ttl_seconds,
+                         usage=usage.to_json() if isinstance(usage, TurnUsage) else None if usage is None else dict(usage))
     return Request("POST", f"{_session(session_id)}/items", AppendResult.from_json, body=body, has_body=True)
 
 

@@ -4,7 +4,9 @@ arguments (src/agents/run.py, run_internal/session_persistence.py at 0.22.0): ``
 ``get_items(limit=N)`` when the session's settings name a limit — then ``add_items`` of the new input before the model
 is called, one ``add_items`` per turn (a tool call and its output), and ``add_items`` of the final answer; the
 ``wrapper`` keyword goes to all four methods only when all four declare it. Its model is scripted: it calls the
-agent's tools when the input asks for weather, and otherwise answers from what the conversation says."""
+agent's tools when the input asks for weather, and otherwise answers from what the conversation says; each of its
+calls uses 10 input tokens (4 cached) and 5 output tokens (2 reasoning), added up in the result's
+``context_wrapper.usage`` as the SDK's ``Usage`` does."""
 
 from __future__ import annotations
 
@@ -26,8 +28,37 @@ class Agent:
 
 
 @dataclass
+class InputTokensDetails:
+    cached_tokens: int = 0
+
+
+@dataclass
+class OutputTokensDetails:
+    reasoning_tokens: int = 0
+
+
+@dataclass
+class Usage:
+    requests: int = 0
+    input_tokens: int = 0
+    input_tokens_details: InputTokensDetails = field(default_factory=InputTokensDetails)
+    output_tokens: int = 0
+    output_tokens_details: OutputTokensDetails = field(default_factory=OutputTokensDetails)
+    total_tokens: int = 0
+
+    def add_model_call(self) -> None:
+        self.requests += 1
+        self.input_tokens += 10
+        self.input_tokens_details.cached_tokens += 4
+        self.output_tokens += 5
+        self.output_tokens_details.reasoning_tokens += 2
+        self.total_tokens += 15
+
+
+@dataclass
 class RunContextWrapper:
     context: Any = None
+    usage: Usage = field(default_factory=Usage)
 
 
 @dataclass
@@ -44,6 +75,7 @@ class RunResult:
     new_items: list[_Item]
     final_output: str
     last_agent: Agent
+    context_wrapper: RunContextWrapper = field(default_factory=RunContextWrapper)
 
     def to_input_list(self) -> list[dict[str, Any]]:
         given = [{"content": self.input, "role": "user"}] if isinstance(self.input, str) else [dict(i) for i in self.input]
@@ -89,7 +121,8 @@ class Runner:
     @classmethod
     async def run(cls, agent: Agent, input: str | list[dict[str, Any]], *, session: Any = None,
                   context: Any = None) -> RunResult:
-        extra = {"wrapper": RunContextWrapper(context)} if session is not None and _accepts_wrapper(session) else {}
+        wrapper = RunContextWrapper(context)
+        extra = {"wrapper": wrapper} if session is not None and _accepts_wrapper(session) else {}
         new_input = [{"content": input, "role": "user"}] if isinstance(input, str) else [dict(i) for i in input]
         history: list[dict[str, Any]] = []
         if session is not None:
@@ -101,6 +134,7 @@ class Runner:
         conversation = history + new_input
         new_items: list[_Item] = []
         city = re.search(r"weather in (\w+)", _text(new_input[-1]))
+        wrapper.usage.add_model_call()
         if city and agent.tools:
             call_id = f"call_{next(_ids)}"
             arguments = json.dumps({"city": city.group(1)})
@@ -112,6 +146,7 @@ class Runner:
             if session is not None:
                 await session.add_items(turn, **extra)
                 cls.calls.append(("add_items", turn))
+            wrapper.usage.add_model_call()
             answer = _message(f"The weather in {city.group(1)} is {output['output']}.")
         else:
             answer = _message(_answer(conversation))
@@ -120,4 +155,4 @@ class Runner:
             await session.add_items([answer], **extra)
             cls.calls.append(("add_items", [answer]))
         final = answer["content"][0]["text"]
-        return RunResult(input if session is None else history + new_input, new_items, final, agent)
+        return RunResult(input if session is None else history + new_input, new_items, final, agent, wrapper)

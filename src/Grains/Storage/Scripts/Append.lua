@@ -3,7 +3,8 @@
 -- KEYS: 1 meta, 2 items, 3 ops, 4 agents, 5 data, 6 events (the session's keys, described in SessionPrelude.lua).
 -- ARGV: 1 owner of the session if it is missing and may be created ('' = it may not), 2 its ttlMs (0 = none),
 --   3 the number of appends, then for each: operation id, fingerprint, owner the session must have ('' = any),
---   agent, tokens, ttlMs from now on ('' = keep), item count, the items.
+--   agent, tokens, ttlMs from now on ('' = keep), usage ('' = none, else 'in,out,total,cached,reasoning,requests,model'
+--   with model '' for none), item count, the items.
 -- Returns {'missing'} when the session does not exist and may not be created, else {'done', {result, ...}} with
 --   {'not-owner'}, {'conflict'}, {'replayed', firstSeq, lastSeq, owner} or {'appended', firstSeq, lastSeq, owner,
 --   now, version, expiresAt (0 = none)} for each append.
@@ -11,6 +12,17 @@
 -- second: all keys get it again when the last full application is a second old (or the TTL changed, or another
 -- kind of write came between), else only a key this append may have created (ops, agents) gets the session's
 -- expiry, so no key ever outlives the others.
+
+-- Usage adds to the meta hash's u.<count>, um.<count>.<model> and ua.<count>.<agent> (StoredUsage.cs reads them).
+local usage_counts = {'in', 'out', 'total', 'cached', 'reasoning', 'requests'}
+local function add_usage(usage, agent)
+  local values = {string.match(usage, '^(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(.*)$')}
+  for i, count in ipairs(usage_counts) do
+    redis.call('HINCRBY', KEYS[1], 'u.' .. count, values[i])
+    if values[7] ~= '' then redis.call('HINCRBY', KEYS[1], 'um.' .. count .. '.' .. values[7], values[i]) end
+    if agent ~= '' then redis.call('HINCRBY', KEYS[1], 'ua.' .. count .. '.' .. agent, values[i]) end
+  end
+end
 
 local meta = redis.call('HMGET', KEYS[1], 'userId', 'ttlMs', 'lastSeq', 'version', 'tokens', 'ttlAppliedAt', 'currentAgent', 'createdAt')
 local now = server_now_ms()
@@ -28,8 +40,9 @@ local results = {}
 local at = 4
 for op = 1, tonumber(ARGV[3]) do
   local id, fingerprint, required, agent, add_tokens, op_ttl = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
-  local count = tonumber(ARGV[at + 6])
-  local items_at = at + 7
+  local usage = ARGV[at + 6]
+  local count = tonumber(ARGV[at + 7])
+  local items_at = at + 8
   at = items_at + count
   local previous = id ~= '' and redis.call('HGET', KEYS[3], id)
   if required ~= '' and required ~= owner then
@@ -55,6 +68,7 @@ for op = 1, tonumber(ARGV[3]) do
       if add_agent(agent) then added_agent = true end
     end
     if add_tokens ~= '' then tokens = tokens + tonumber(add_tokens) end
+    if usage ~= '' then add_usage(usage, agent) end
     if id ~= '' then
       redis.call('HSET', KEYS[3], id, fingerprint .. '|' .. first .. '|' .. last_seq)
       wrote_ops = true

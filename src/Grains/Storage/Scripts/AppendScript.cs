@@ -12,9 +12,10 @@ internal static class AppendScript
     /// <param name="Fingerprint">What <paramref name="OperationId"/> is bound to; null without one.</param>
     /// <param name="RequiredOwner">The owner the session must have; null for any.</param>
     /// <param name="TtlMs">The session's TTL from this append on; null keeps it.</param>
+    /// <param name="Usage">The turn's usage as <see cref="StoredUsage.Encode"/> writes it; "" for none.</param>
     /// <param name="Items">Each item's JSON as stored.</param>
     public sealed record Operation(
-        string? OperationId, string? Fingerprint, string? RequiredOwner, string? Agent, long? Tokens, long? TtlMs, IReadOnlyList<byte[]> Items);
+        string? OperationId, string? Fingerprint, string? RequiredOwner, string? Agent, long? Tokens, long? TtlMs, string Usage, IReadOnlyList<byte[]> Items);
 
     /// <param name="createOwner">The user a missing session is created for; null when it may not be created.</param>
     /// <param name="createTtlMs">The TTL of a session the call creates; 0 for none.</param>
@@ -22,7 +23,7 @@ internal static class AppendScript
     public static async Task<IReadOnlyList<AppendOutcome>?> RunAsync(IDatabaseAsync db, RedisKey[] sessionKeys,
         string? createOwner, long createTtlMs, IReadOnlyList<Operation> operations)
     {
-        var args = new List<RedisValue>(3 + operations.Sum(o => 7 + o.Items.Count)) { createOwner ?? "", createTtlMs, operations.Count };
+        var args = new List<RedisValue>(3 + operations.Sum(o => 8 + o.Items.Count)) { createOwner ?? "", createTtlMs, operations.Count };
         foreach (var operation in operations)
         {
             args.Add(operation.OperationId ?? "");
@@ -31,6 +32,7 @@ internal static class AppendScript
             args.Add(operation.Agent ?? "");
             args.Add(operation.Tokens?.ToString(CultureInfo.InvariantCulture) ?? "");
             args.Add(operation.TtlMs?.ToString(CultureInfo.InvariantCulture) ?? "");
+            args.Add(operation.Usage);
             args.Add(operation.Items.Count);
             foreach (var item in operation.Items) args.Add(item);
         }

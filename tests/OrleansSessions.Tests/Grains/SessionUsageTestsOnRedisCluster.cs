@@ -1,0 +1,4 @@
+namespace OrleansSessions.Tests;
+
+public sealed class SessionUsageTestsOnRedisCluster(RedisClusterGrainCluster cluster)
+    : SessionUsageTestsBase(cluster), IClassFixture<RedisClusterGrainCluster>;
