@@ -31,7 +31,7 @@ internal static class SessionEventEndpoints
     public static void MapSessionEventEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/sessions/{sessionId}/events", StreamAsync)
             .WithTags("Sessions")
-            .AcceptsQuery("lastEventId", "access_token") // access_token: a user token from an EventSource, read by authentication
+            .AcceptsQuery("lastEventId", "afterSeq", "access_token") // access_token: a user token from an EventSource, read by authentication
             .Produces<SessionEvent>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
