@@ -14,6 +14,7 @@ public sealed partial class UserIndexTouches(IOptions<SessionStoreOptions> optio
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1); // a flush returns only after any flush already under way
     private Dictionary<(RedisUserIndex Index, string UserId), Dictionary<string, long>> _pending = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _flusher = Task.CompletedTask;
@@ -28,27 +29,36 @@ public sealed partial class UserIndexTouches(IOptions<SessionStoreOptions> optio
         }
     }
 
-    /// <summary>Writes every touch noted so far; the ones Redis refused are kept for the next flush.</summary>
+    /// <summary>Writes every touch noted so far, after any flush already under way has written its own, so every touch
+    /// noted before the call is in Redis when it returns; the ones Redis refused are kept for the next flush.</summary>
     public async Task FlushAsync()
     {
-        Dictionary<(RedisUserIndex Index, string UserId), Dictionary<string, long>> taken;
-        lock (_lock)
+        await _flushing.WaitAsync();
+        try
         {
-            if (_pending.Count == 0) return;
-            (taken, _pending) = (_pending, []);
+            Dictionary<(RedisUserIndex Index, string UserId), Dictionary<string, long>> taken;
+            lock (_lock)
+            {
+                if (_pending.Count == 0) return;
+                (taken, _pending) = (_pending, []);
+            }
+            await Task.WhenAll(taken.Select(async user =>
+            {
+                try
+                {
+                    await user.Key.Index.RaiseAsync(user.Key.UserId, user.Value);
+                }
+                catch (Exception error) when (error is StackExchange.Redis.RedisException or TimeoutException)
+                {
+                    LogFlushFailed(user.Value.Count, error.Message);
+                    foreach (var (sessionId, activity) in user.Value) Touch(user.Key.Index, user.Key.UserId, sessionId, activity);
+                }
+            }));
         }
-        await Task.WhenAll(taken.Select(async user =>
+        finally
         {
-            try
-            {
-                await user.Key.Index.RaiseAsync(user.Key.UserId, user.Value);
-            }
-            catch (Exception error) when (error is StackExchange.Redis.RedisException or TimeoutException)
-            {
-                LogFlushFailed(user.Value.Count, error.Message);
-                foreach (var (sessionId, activity) in user.Value) Touch(user.Key.Index, user.Key.UserId, sessionId, activity);
-            }
-        }));
+            _flushing.Release();
+        }
     }
 
     public void Participate(ISiloLifecycle lifecycle) =>
