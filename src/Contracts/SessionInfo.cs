@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace OrleansSessions.Contracts;
 
-/// <summary>What a session is: its owner, title, times, counters, agents, metadata and expiry.</summary>
+/// <summary>What a session is: its owner, title, times, counters, agents, metadata and expiry. <paramref name="MaxItems"/>
+/// is the session's item cap (null = none) and <paramref name="TrimmedItems"/> how many items the cap removed in all.</summary>
 public sealed record SessionInfo(
     string SessionId,
     string UserId,
@@ -16,4 +17,6 @@ public sealed record SessionInfo(
     IReadOnlyList<string> AgentsUsed,
     JsonElement? Metadata,
     DateTimeOffset? ExpiresAt,
-    long TokenTotal = 0);
+    long TokenTotal = 0,
+    int? MaxItems = null,
+    long TrimmedItems = 0);

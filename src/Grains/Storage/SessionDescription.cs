@@ -26,7 +26,9 @@ internal static class SessionDescription
             AgentsUsed: description.AgentsUsed,
             Metadata: metadata is null ? null : JsonDocument.Parse(metadata).RootElement.Clone(),
             ExpiresAt: expiresAt > 0 ? Time(expiresAt) : null,
-            TokenTotal: Number(meta, "tokens"));
+            TokenTotal: Number(meta, "tokens"),
+            MaxItems: meta.TryGetValue("maxItems", out var maxItems) ? int.Parse(maxItems, CultureInfo.InvariantCulture) : null,
+            TrimmedItems: Number(meta, "trimmedItems"));
     }
 
     private static string? Text(IReadOnlyDictionary<string, string> meta, string field) =>

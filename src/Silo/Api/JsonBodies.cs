@@ -19,7 +19,8 @@ internal sealed class JsonBodies(RequestRules rules)
         JsonFields.OptionalString(body, "sessionId"),
         JsonFields.OptionalString(body, "title"),
         (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds),
-        JsonFields.Optional(body, "metadata")?.Clone());
+        JsonFields.Optional(body, "metadata")?.Clone(),
+        (int?)JsonFields.OptionalWholeNumber(body, "maxItems", 1, RetentionLimits.MaxItems));
 
     public AppendItemsCommand Append(JsonElement body) => new(
         Items(body, "items")!,
@@ -27,7 +28,8 @@ internal sealed class JsonBodies(RequestRules rules)
         JsonFields.OptionalString(body, "agent"),
         JsonFields.OptionalString(body, "userId"),
         JsonFields.OptionalWholeNumber(body, "tokens", 0, RequestRules.MaxTokens),
-        (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds));
+        (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds),
+        MaxItems: (int?)JsonFields.OptionalWholeNumber(body, "maxItems", 1, RetentionLimits.MaxItems));
 
     /// <summary>The Agents SDK's <c>{operationId, transaction: {type, items | expectedSuffix, replacement}}</c>; a field
     /// it does not define is refused rather than ignored.</summary>
