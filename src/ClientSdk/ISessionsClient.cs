@@ -42,6 +42,11 @@ public interface ISessionsClient
     /// <summary>Removes and returns the newest item, or null when the session has none.</summary>
     Task<StoredItem?> PopItemAsync(string sessionId, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes every item after <paramref name="afterSeq"/> in one step ("edit and regenerate"); the session's
+    /// last seq stays (seqs are never reused). With an operation id, a repeat answers as the first time and removes
+    /// nothing more. An <paramref name="afterSeq"/> beyond the last seq is refused (<see cref="SessionsRequestRejectedException"/>).</summary>
+    Task<RewindResult> RewindItemsAsync(string sessionId, long afterSeq, string? operationId = null, CancellationToken cancellationToken = default);
+
     /// <summary>Removes the items (and with <paramref name="resetAgents"/> the agent tracking); the session stays.</summary>
     Task ClearItemsAsync(string sessionId, bool resetAgents = false, CancellationToken cancellationToken = default);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -53,6 +54,13 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
     /// <summary>Removes and returns the newest item, or null when the session has none.</summary>
     public Task<StoredItem?> PopItemAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<StoredItem?>(HttpMethod.Post, Session(sessionId) + "/items/pop", null, cancellationToken);
+
+    /// <summary>Removes every item after <paramref name="afterSeq"/> in one step; with an operation id, once (and then
+    /// safe to send again).</summary>
+    public Task<RewindResult> RewindItemsAsync(string sessionId, long afterSeq, string? operationId = null, CancellationToken cancellationToken = default) =>
+        SendAsync<RewindResult>(HttpMethod.Delete,
+            Session(sessionId) + "/items" + Query(("afterSeq", afterSeq.ToString(CultureInfo.InvariantCulture)), ("operationId", operationId)), null,
+            cancellationToken, safeToRepeat: operationId is not null);
 
     /// <summary>Removes the items (and with <paramref name="resetAgents"/> the agent tracking); the session stays.</summary>
     public Task ClearItemsAsync(string sessionId, bool resetAgents = false, CancellationToken cancellationToken = default) =>
@@ -138,9 +146,9 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
         return present.Count == 0 ? "" : "?" + string.Join('&', present);
     }
 
-    /// <summary>Sends a request; a read, or a write that says it is safe to repeat (<see cref="IRepeatableRequest"/>),
-    /// is sent again as <see cref="SafeRepeats"/> says.</summary>
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    /// <summary>Sends a request; a read, or a write that says it is safe to repeat (<see cref="IRepeatableRequest"/>,
+    /// or <paramref name="safeToRepeat"/> for one without a body), is sent again as <see cref="SafeRepeats"/> says.</summary>
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, bool safeToRepeat = false)
     {
         using var response = await SafeRepeats.SendAsync(async token =>
         {
@@ -154,7 +162,7 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
             {
                 throw DroppedConnectionHandler.AsRequestFailure(dropped, request);
             }
-        }, method == HttpMethod.Get || body is IRepeatableRequest { SafeToRepeat: true } ? retries : 0, cancellationToken);
+        }, safeToRepeat || method == HttpMethod.Get || body is IRepeatableRequest { SafeToRepeat: true } ? retries : 0, cancellationToken);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0) return default!;
         return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;

@@ -53,6 +53,9 @@ public sealed class ClusterSessionsClient(
     public Task<StoredItem?> PopItemAsync(string sessionId, CancellationToken cancellationToken = default) =>
         CallAsync(() => Session(sessionId).PopAsync(cancellationToken));
 
+    public Task<RewindResult> RewindItemsAsync(string sessionId, long afterSeq, string? operationId = null, CancellationToken cancellationToken = default) =>
+        CallAsync(() => Session(sessionId).RewindAsync(commands.Rewind(afterSeq, operationId), cancellationToken));
+
     public Task ClearItemsAsync(string sessionId, bool resetAgents = false, CancellationToken cancellationToken = default) =>
         CallAsync(async () =>
         {

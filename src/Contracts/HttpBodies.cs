@@ -2,13 +2,15 @@ using System.Text.Json;
 
 namespace OrleansSessions.Contracts;
 
-/// <summary>HTTP body of <c>POST /v1/sessions</c>.</summary>
+/// <summary>HTTP body of <c>POST /v1/sessions</c>. <paramref name="MaxItems"/> caps the items the session keeps (the
+/// oldest go first; default Sessions:MaxItems, if set).</summary>
 public sealed record CreateSessionRequest(
     string UserId,
     string? SessionId = null,
     string? Title = null,
     int? TtlSeconds = null,
-    JsonElement? Metadata = null);
+    JsonElement? Metadata = null,
+    int? MaxItems = null);
 
 /// <summary>HTTP body of <c>POST /v1/tokens</c>: a token for one user, for <paramref name="TtlSeconds"/> (default
 /// Auth:DefaultTokenLifetime, at most Auth:MaxTokenLifetime).</summary>

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace OrleansSessions.Contracts;
 
-/// <summary>What a session is: its owner, title, times, counters, agents, metadata and expiry; <paramref name="Usage"/> is
+/// <summary>What a session is: its owner, title, times, counters, agents, metadata and expiry. <paramref name="MaxItems"/>
+/// is the session's item cap (null = none) and <paramref name="TrimmedItems"/> how many items the cap removed in all. <paramref name="Usage"/> is
 /// null until an append carries usage.</summary>
 public sealed record SessionInfo(
     string SessionId,
@@ -18,4 +19,6 @@ public sealed record SessionInfo(
     JsonElement? Metadata,
     DateTimeOffset? ExpiresAt,
     long TokenTotal = 0,
+    int? MaxItems = null,
+    long TrimmedItems = 0,
     SessionUsage? Usage = null);

@@ -3,9 +3,18 @@ using OrleansSessions.Contracts;
 
 namespace OrleansSessions.Abstractions;
 
-/// <summary>Create a session. <paramref name="Metadata"/> is a JSON object or null.</summary>
+/// <summary>Create a session. <paramref name="Metadata"/> is a JSON object or null; <paramref name="MaxItems"/> caps the
+/// items it keeps (null: the silo's default, if any).</summary>
 [GenerateSerializer, Immutable, Alias("os.CreateSessionCommand")]
-public sealed record CreateSessionCommand(string UserId, string? Title, int? TtlSeconds, JsonElement? Metadata);
+public sealed record CreateSessionCommand(string UserId, string? Title, int? TtlSeconds, JsonElement? Metadata, int? MaxItems = null);
+
+/// <summary>Remove every item after <paramref name="AfterSeq"/> in one step. With an <paramref name="OperationId"/> the
+/// rewind is made once: a repeat answers as the first time did and removes nothing more.</summary>
+[GenerateSerializer, Immutable, Alias("os.RewindCommand")]
+public sealed record RewindCommand(long AfterSeq, string? OperationId = null) : IRepeatableRequest
+{
+    bool IRepeatableRequest.SafeToRepeat => OperationId is not null;
+}
 
 /// <summary>
 /// An atomic, idempotent change of the newest items (the Agents SDK's history transactions and compaction):

@@ -13,16 +13,19 @@ public readonly record struct SessionInfoSurrogate(
     [property: Id(3)] DateTimeOffset CreatedAt, [property: Id(4)] DateTimeOffset UpdatedAt, [property: Id(5)] long ItemCount,
     [property: Id(6)] long LastSeq, [property: Id(7)] long Version, [property: Id(8)] string? CurrentAgent,
     [property: Id(9)] IReadOnlyList<string> AgentsUsed, [property: Id(10)] JsonElement? Metadata,
-    [property: Id(11)] DateTimeOffset? ExpiresAt, [property: Id(12)] long TokenTotal, [property: Id(17)] SessionUsage? Usage);
+    [property: Id(11)] DateTimeOffset? ExpiresAt, [property: Id(12)] long TokenTotal,
+    [property: Id(14)] int? MaxItems, [property: Id(16)] long TrimmedItems, [property: Id(17)] SessionUsage? Usage);
 
 [RegisterConverter]
 public sealed class SessionInfoConverter : IConverter<SessionInfo, SessionInfoSurrogate>
 {
     public SessionInfo ConvertFromSurrogate(in SessionInfoSurrogate s) => new(s.SessionId, s.UserId, s.Title, s.CreatedAt,
-        s.UpdatedAt, s.ItemCount, s.LastSeq, s.Version, s.CurrentAgent, s.AgentsUsed, s.Metadata, s.ExpiresAt, s.TokenTotal, Usage: s.Usage);
+        s.UpdatedAt, s.ItemCount, s.LastSeq, s.Version, s.CurrentAgent, s.AgentsUsed, s.Metadata, s.ExpiresAt, s.TokenTotal,
+        MaxItems: s.MaxItems, TrimmedItems: s.TrimmedItems, Usage: s.Usage);
 
     public SessionInfoSurrogate ConvertToSurrogate(in SessionInfo v) => new(v.SessionId, v.UserId, v.Title, v.CreatedAt,
-        v.UpdatedAt, v.ItemCount, v.LastSeq, v.Version, v.CurrentAgent, v.AgentsUsed, v.Metadata, v.ExpiresAt, v.TokenTotal, Usage: v.Usage);
+        v.UpdatedAt, v.ItemCount, v.LastSeq, v.Version, v.CurrentAgent, v.AgentsUsed, v.Metadata, v.ExpiresAt, v.TokenTotal,
+        v.MaxItems, v.TrimmedItems, v.Usage);
 }
 
 [GenerateSerializer, Immutable, Alias("os.StoredItem")]
@@ -47,6 +50,17 @@ public sealed class AppendResultConverter : IConverter<AppendResult, AppendResul
     public AppendResultSurrogate ConvertToSurrogate(in AppendResult v) => new(v.FirstSeq, v.LastSeq, v.Count);
 }
 
+[GenerateSerializer, Immutable, Alias("os.RewindResult")]
+public readonly record struct RewindResultSurrogate([property: Id(0)] long AfterSeq, [property: Id(1)] long RemovedCount, [property: Id(2)] long LastSeq);
+
+[RegisterConverter]
+public sealed class RewindResultConverter : IConverter<RewindResult, RewindResultSurrogate>
+{
+    public RewindResult ConvertFromSurrogate(in RewindResultSurrogate s) => new(s.AfterSeq, s.RemovedCount, s.LastSeq);
+
+    public RewindResultSurrogate ConvertToSurrogate(in RewindResult v) => new(v.AfterSeq, v.RemovedCount, v.LastSeq);
+}
+
 [GenerateSerializer, Immutable, Alias("os.SessionListPage")]
 public readonly record struct SessionListPageSurrogate([property: Id(0)] IReadOnlyList<SessionInfo> Sessions, [property: Id(1)] string? NextCursor);
 
@@ -61,14 +75,17 @@ public sealed class SessionListPageConverter : IConverter<SessionListPage, Sessi
 [GenerateSerializer, Immutable, Alias("os.AppendItemsCommand")]
 public readonly record struct AppendItemsCommandSurrogate(
     [property: Id(0)] IReadOnlyList<JsonElement> Items, [property: Id(1)] string? OperationId, [property: Id(2)] string? Agent,
-    [property: Id(3)] string? UserId, [property: Id(4)] long? Tokens, [property: Id(5)] int? TtlSeconds, [property: Id(6)] TurnUsage? Usage);
+    [property: Id(3)] string? UserId, [property: Id(4)] long? Tokens, [property: Id(5)] int? TtlSeconds, [property: Id(6)] TurnUsage? Usage,
+    [property: Id(7)] int? MaxItems);
 
 [RegisterConverter]
 public sealed class AppendItemsCommandConverter : IConverter<AppendItemsCommand, AppendItemsCommandSurrogate>
 {
-    public AppendItemsCommand ConvertFromSurrogate(in AppendItemsCommandSurrogate s) => new(s.Items, s.OperationId, s.Agent, s.UserId, s.Tokens, s.TtlSeconds, Usage: s.Usage);
+    public AppendItemsCommand ConvertFromSurrogate(in AppendItemsCommandSurrogate s) => new(s.Items, s.OperationId, s.Agent, s.UserId, s.Tokens, s.TtlSeconds,
+        s.Usage, s.MaxItems);
 
-    public AppendItemsCommandSurrogate ConvertToSurrogate(in AppendItemsCommand v) => new(v.Items, v.OperationId, v.Agent, v.UserId, v.Tokens, v.TtlSeconds, Usage: v.Usage);
+    public AppendItemsCommandSurrogate ConvertToSurrogate(in AppendItemsCommand v) => new(v.Items, v.OperationId, v.Agent, v.UserId, v.Tokens, v.TtlSeconds,
+        v.Usage, v.MaxItems);
 }
 
 [GenerateSerializer, Immutable, Alias("os.TurnUsage")]

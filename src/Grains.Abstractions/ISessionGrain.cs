@@ -42,6 +42,13 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("Pop")]
     Task<StoredItem?> PopAsync(CancellationToken cancellationToken);
 
+    /// <summary>Removes every item after <see cref="RewindCommand.AfterSeq"/> in one step; the last seq stays.</summary>
+    /// <exception cref="SessionNotFoundException">no such session.</exception>
+    /// <exception cref="InvalidSessionRequestException">afterSeq is beyond the session's last seq.</exception>
+    /// <exception cref="OperationIdConflictException">the operation id was used for another change.</exception>
+    [Alias("Rewind")]
+    Task<RewindResult> RewindAsync(RewindCommand command, CancellationToken cancellationToken);
+
     /// <summary>Removes the items (and, with <paramref name="resetAgents"/>, the agent tracking); counters and metadata stay.</summary>
     /// <exception cref="SessionNotFoundException">no such session.</exception>
     [Alias("Clear")]

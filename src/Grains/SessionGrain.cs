@@ -30,6 +30,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
     private readonly SessionCache _cache;
     private readonly UserIndexTouches _touches;
     private readonly long _defaultTtlMs;
+    private readonly int? _defaultMaxItems;
     private readonly SessionTelemetry _telemetry;
 
     public SessionGrain(KeyScopes scopes, SessionChangeFeed feed, SiloLease lease, SessionCacheBudget budget, UserIndexTouches touches,
@@ -44,6 +45,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
         _userIndex = scope.Users;
         _cache = new SessionCache(id, scope.Keys, scope.Sessions, feed, lease, budget, telemetry, cacheOptions);
         _defaultTtlMs = (options.Value.DefaultTtlSeconds ?? 0) * 1000L;
+        _defaultMaxItems = options.Value.MaxItems;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
@@ -57,7 +59,8 @@ public sealed class SessionGrain : Grain, ISessionGrain
             if (await _store.GetOwnerAsync(_sessionId) is not null) throw new SessionAlreadyExistsException(_sessionId);
             await _userIndex.AddAsync(command.UserId, _sessionId);
             var ttlMs = command.TtlSeconds is { } seconds ? seconds * 1000L : _defaultTtlMs;
-            var created = await _store.CreateAsync(_sessionId, command, ttlMs) ?? throw new SessionAlreadyExistsException(_sessionId);
+            var created = await _store.CreateAsync(_sessionId, command, ttlMs, command.MaxItems ?? _defaultMaxItems)
+                ?? throw new SessionAlreadyExistsException(_sessionId);
             _cache.Changed();
             return created;
         });
@@ -114,7 +117,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
                 return;
             }
             await _userIndex.AddAsync(creatorId, _sessionId);
-            outcomes = await _store.AppendAsync(_sessionId, commands, json, creatorId, creator.TtlSeconds * 1000L ?? _defaultTtlMs)
+            outcomes = await _store.AppendAsync(_sessionId, commands, json, creatorId, creator.TtlSeconds * 1000L ?? _defaultTtlMs, _defaultMaxItems)
                 ?? throw new InvalidOperationException("The append script did not create the session it was allowed to.");
         }
         List<(AppendOutcome, AppendItemsCommand, IReadOnlyList<byte[]>)> stored = [.. Enumerable.Range(0, appends.Count)
@@ -134,6 +137,11 @@ public sealed class SessionGrain : Grain, ISessionGrain
                     break;
                 case AppendStatus.Conflict:
                     appends[i].Fail(new OperationIdConflictException(appends[i].Request.OperationId!));
+                    break;
+                case AppendStatus.OverCap:
+                    var cap = outcomes[i].LastSeq;
+                    appends[i].Fail(new InvalidSessionRequestException("items",
+                        $"items holds more than the session's maxItems ({cap}): a batch is never split, so nothing was written.", cap));
                     break;
                 default:
                     var (first, last) = (outcomes[i].FirstSeq, outcomes[i].LastSeq);
@@ -195,6 +203,26 @@ public sealed class SessionGrain : Grain, ISessionGrain
             if (!found) throw new SessionNotFoundException(_sessionId);
             if (item is not null) _cache.Changed();
             return item;
+        }, cancellationToken);
+
+    public Task<RewindResult> RewindAsync(RewindCommand command, CancellationToken cancellationToken) =>
+        OwnedAsync(async () =>
+        {
+            var outcome = await _store.RewindAsync(_sessionId, command);
+            switch (outcome.Status)
+            {
+                case RewindStatus.Missing:
+                    throw new SessionNotFoundException(_sessionId);
+                case RewindStatus.Conflict:
+                    throw new OperationIdConflictException(command.OperationId!);
+                case RewindStatus.Beyond:
+                    throw new InvalidSessionRequestException("afterSeq",
+                        $"afterSeq must be from 0 to the session's lastSeq ({outcome.LastSeq}).", outcome.LastSeq);
+                case RewindStatus.Rewound:
+                    _cache.Changed();
+                    break;
+            }
+            return new RewindResult(command.AfterSeq, outcome.RemovedCount, outcome.LastSeq);
         }, cancellationToken);
 
     public Task ClearAsync(bool resetAgents, CancellationToken cancellationToken) =>

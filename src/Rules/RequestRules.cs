@@ -66,6 +66,9 @@ public sealed class RequestRules(IOptions<ApiLimits> options)
 
     public int? TtlSeconds(string field, int? value) => (int?)Number(field, value, 1, Limits.MaxTtlSeconds);
 
+    /// <summary>A session's item cap.</summary>
+    public int? MaxItems(string field, int? value) => (int?)Number(field, value, 1, RetentionLimits.MaxItems);
+
     public bool OptionalFlag(string field, string? value) => value switch
     {
         null or "false" => false,

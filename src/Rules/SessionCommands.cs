@@ -20,17 +20,33 @@ public sealed class SessionCommands(RequestRules rules)
         var sessionId = rules.OptionalId("sessionId", request.SessionId) ?? Guid.NewGuid().ToString("N");
         var title = request.Title is { } t ? rules.Text("title", t, rules.Limits.MaxTitleLength) : null;
         return (sessionId, new CreateSessionCommand(userId, title, rules.TtlSeconds("ttlSeconds", request.TtlSeconds),
-            rules.Metadata("metadata", request.Metadata)));
+            rules.Metadata("metadata", request.Metadata), rules.MaxItems("maxItems", request.MaxItems)));
     }
 
-    public AppendItemsCommand Append(AppendItemsCommand request) => new(
-        rules.Items("items", request.Items, minimum: 1),
-        rules.OptionalId("operationId", request.OperationId),
-        rules.OptionalName("agent", request.Agent),
-        rules.OptionalId("userId", request.UserId),
-        rules.Number("tokens", request.Tokens, 0, RequestRules.MaxTokens),
-        rules.TtlSeconds("ttlSeconds", request.TtlSeconds),
-        Usage: rules.Usage("usage", request.Usage));
+    /// <summary>A batch larger than the cap it names is refused: a batch is never split.</summary>
+    public AppendItemsCommand Append(AppendItemsCommand request)
+    {
+        var items = rules.Items("items", request.Items, minimum: 1);
+        var maxItems = rules.MaxItems("maxItems", request.MaxItems);
+        if (items.Count > maxItems)
+        {
+            throw new InvalidSessionRequestException("items",
+                $"items holds {items.Count} items, more than maxItems ({maxItems}): a batch is never split.", maxItems);
+        }
+        return new(
+            items,
+            rules.OptionalId("operationId", request.OperationId),
+            rules.OptionalName("agent", request.Agent),
+            rules.OptionalId("userId", request.UserId),
+            rules.Number("tokens", request.Tokens, 0, RequestRules.MaxTokens),
+            rules.TtlSeconds("ttlSeconds", request.TtlSeconds),
+            MaxItems: maxItems,
+            Usage: rules.Usage("usage", request.Usage));
+    }
+
+    /// <summary>Removes every item after <paramref name="afterSeq"/> (which the grain checks against the last seq).</summary>
+    public RewindCommand Rewind(long afterSeq, string? operationId) =>
+        new(rules.Number("afterSeq", afterSeq, 0, MaxAfterSeq)!.Value, rules.OptionalId("operationId", operationId));
 
     public ItemsQuery Query(ItemsQuery query) => query with
     {

@@ -4,7 +4,7 @@ import { readEvents } from './events.js';
 import { TokenCache, type TokenGrant } from './tokenCache.js';
 import type {
   AppendItemsRequest, AppendResult, CreateSessionRequest, HistoryTransaction, ItemsPage, ItemsQuery, JsonObject, Problem,
-  SessionEvent, SessionInfo, SessionListPage, StoredItem, UserToken,
+  RewindResult, SessionEvent, SessionInfo, SessionListPage, StoredItem, UserToken,
 } from './types.js';
 
 export interface SessionsClientOptions {
@@ -76,6 +76,13 @@ export class SessionsClient {
   /** Removes and returns the newest item; undefined when there is none. */
   popItem<TItem = JsonObject>(sessionId: string): Promise<StoredItem<TItem> | undefined> {
     return this.send('POST', session(sessionId) + '/items/pop');
+  }
+
+  /** Removes every item after `afterSeq` in one step ("edit and regenerate"); with an operationId, once (a retry
+   * answers the same and removes nothing more). An afterSeq beyond the last seq is refused (400, field "afterSeq"). */
+  rewindItems(sessionId: string, afterSeq: number, options: { operationId?: string } = {}): Promise<RewindResult> {
+    return this.send('DELETE', session(sessionId) + '/items' + queryString({ afterSeq, operationId: options.operationId }), undefined,
+      options.operationId !== undefined);
   }
 
   async clearItems(sessionId: string, options: { resetAgents?: boolean } = {}): Promise<void> {
@@ -163,8 +170,9 @@ export class SessionsClient {
     });
   }
 
-  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const repeatable = method === 'GET' || typeof (body as { operationId?: unknown } | undefined)?.operationId === 'string';
+  /** `safeToRepeat` marks a write without a body that may be sent again (it carries an operation id). */
+  private async send<T>(method: string, path: string, body?: unknown, safeToRepeat = false): Promise<T> {
+    const repeatable = safeToRepeat || method === 'GET' || typeof (body as { operationId?: unknown } | undefined)?.operationId === 'string';
     const retries = repeatable ? this.options.retries ?? 3 : 0;
     for (let attempt = 0; ; attempt++) {
       let response: Response;

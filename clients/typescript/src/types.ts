@@ -16,6 +16,10 @@ export interface SessionInfo {
   metadata: JsonObject | null;
   expiresAt: string | null;
   tokenTotal: number;
+  /** The session's item cap (the oldest items beyond it are trimmed by the append that exceeds it); null = none. */
+  maxItems?: number | null;
+  /** How many items the cap has removed, in all. */
+  trimmedItems?: number;
   /** Token usage of every append that carried usage, also per model and per agent; null until one did. */
   usage: SessionUsage | null;
 }
@@ -71,12 +75,13 @@ export interface SessionListPage {
   nextCursor: string | null;
 }
 
-/** One change to a session, as the live stream sends it: "append" (with its items), "pop", "clear", "reset" (read
- * the items afresh) or "deleted" (the end). */
+/** One change to a session, as the live stream sends it: "append" (with its items), "pop", "clear", "rewind" (the
+ * items firstSeq..lastSeq were removed), "trim" (the oldest items through lastSeq were removed by the cap), "reset"
+ * (read the items afresh) or "deleted" (the end). */
 export interface SessionEvent<TItem = JsonObject> {
   id: string;
   version: number;
-  type: 'append' | 'pop' | 'clear' | 'reset' | 'deleted';
+  type: 'append' | 'pop' | 'clear' | 'rewind' | 'trim' | 'reset' | 'deleted';
   firstSeq: number;
   lastSeq: number;
   items: StoredItem<TItem>[];
@@ -107,6 +112,8 @@ export interface CreateSessionRequest {
   title?: string;
   ttlSeconds?: number;
   metadata?: JsonObject;
+  /** Caps the items the session keeps: the oldest go first, in the append that exceeds it. */
+  maxItems?: number;
 }
 
 export interface AppendItemsRequest<TItem = JsonObject> {
@@ -119,6 +126,15 @@ export interface AppendItemsRequest<TItem = JsonObject> {
   ttlSeconds?: number;
   /** Adds to the session's usage totals (and its model's and agent's) in the same step as the items. */
   usage?: TurnUsage;
+  /** The session's item cap from this append on (a batch larger than the cap is refused). */
+  maxItems?: number;
+}
+
+/** What a rewind removed; lastSeq never moves back (seqs are not reused). */
+export interface RewindResult {
+  afterSeq: number;
+  removedCount: number;
+  lastSeq: number;
 }
 
 export interface ItemsQuery {

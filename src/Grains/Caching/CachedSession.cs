@@ -35,7 +35,8 @@ internal sealed class CachedSession
 
     public IReadOnlyList<SessionItem> Items => _items;
 
-    /// <summary>An append this activation made, at the version it produced (the one after <see cref="Version"/>).</summary>
+    /// <summary>An append this activation made, at the version it produced (the one after <see cref="Version"/>), and
+    /// the trim of the oldest items that followed it when it went past the session's cap.</summary>
     public void Appended(AppendOutcome outcome, AppendItemsCommand command, IReadOnlyList<byte[]> json)
     {
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(outcome.AppendedAtMs);
@@ -52,7 +53,13 @@ internal sealed class CachedSession
             TokenTotal = Info.TokenTotal + (command.Tokens ?? 0),
             Usage = command.Usage is { } usage ? StoredUsage.Add(Info.Usage, usage, command.Agent) : Info.Usage,
             ExpiresAt = outcome.ExpiresAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(outcome.ExpiresAtMs) : Info.ExpiresAt,
+            MaxItems = command.MaxItems ?? Info.MaxItems,
         };
+        if (outcome.TrimmedCount > 0)
+        {
+            RemoveThrough(outcome.TrimmedThroughSeq);
+            Info = Info with { ItemCount = _items.Count, Version = outcome.Version + 1, TrimmedItems = Info.TrimmedItems + outcome.TrimmedCount };
+        }
     }
 
     /// <summary>Applies changes read from the store, in version order, and takes the store's description of the
@@ -72,6 +79,12 @@ internal sealed class CachedSession
                 case "clear":
                     _items.Clear();
                     Bytes = 0;
+                    break;
+                case "rewind":
+                    RemoveAfter(change.FirstSeq - 1);
+                    break;
+                case "trim":
+                    RemoveThrough(change.LastSeq);
                     break;
             }
         }
@@ -117,6 +130,22 @@ internal sealed class CachedSession
         if (at >= _items.Count || _items[at].Seq != seq) return;
         Bytes -= Size(_items[at]);
         _items.RemoveAt(at);
+    }
+
+    /// <summary>Removes the items after <paramref name="seq"/> (a rewind).</summary>
+    private void RemoveAfter(long seq)
+    {
+        var at = FirstAfter(seq);
+        for (var i = at; i < _items.Count; i++) Bytes -= Size(_items[i]);
+        _items.RemoveRange(at, _items.Count - at);
+    }
+
+    /// <summary>Removes the items up to <paramref name="seq"/> (a trim of the oldest).</summary>
+    private void RemoveThrough(long seq)
+    {
+        var count = FirstAfter(seq);
+        for (var i = 0; i < count; i++) Bytes -= Size(_items[i]);
+        _items.RemoveRange(0, count);
     }
 
     private static long Size(SessionItem item) => item.Json.Length + ItemOverhead;

@@ -77,6 +77,7 @@ internal sealed class SessionCache(
     public void Appended(IReadOnlyList<(AppendOutcome Outcome, AppendItemsCommand Command, IReadOnlyList<byte[]> Json)> appends)
     {
         var own = new HashSet<long>(appends.Select(a => a.Outcome.Version));
+        own.UnionWith(appends.Where(a => a.Outcome.TrimmedCount > 0).Select(a => a.Outcome.Version + 1)); // its trim's version
         if (Cache is { Evicted: false } cache)
         {
             if (appends.Count > 0 && appends[0].Outcome.Version <= cache.Version)

@@ -15,11 +15,12 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
     private ItemCipher.SessionCipher Cipher(string sessionId) => cipher.ForSession($"{keys.Prefix}/{sessionId}");
 
     /// <returns>The new session, or null when the id is taken.</returns>
-    public async Task<SessionInfo?> CreateAsync(string sessionId, CreateSessionCommand command, long ttlMs)
+    /// <param name="maxItems">The session's item cap; null for none.</param>
+    public async Task<SessionInfo?> CreateAsync(string sessionId, CreateSessionCommand command, long ttlMs, int? maxItems)
     {
         var sealer = Cipher(sessionId);
         var created = await Acknowledged(sessionId, CreateScript.RunAsync(Db, keys.Session(sessionId),
-            command.UserId, Protect(sealer, command.Title), ttlMs, Protect(sealer, command.Metadata?.GetRawText())));
+            command.UserId, Protect(sealer, command.Title), ttlMs, Protect(sealer, command.Metadata?.GetRawText()), maxItems));
         return created is null ? null : Describe(sessionId, created);
     }
 
@@ -27,10 +28,10 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
         await DescribeScript.RunAsync(Db, keys.Session(sessionId)) is { } description ? Describe(sessionId, description) : null;
 
     /// <summary>Appends in one round trip, in order. When the session is missing and <paramref name="createOwner"/> is
-    /// set, the script creates it for that user with <paramref name="createTtlMs"/>; when it is not set, the result is
-    /// null.</summary>
+    /// set, the script creates it for that user with <paramref name="createTtlMs"/> and <paramref name="createMaxItems"/>;
+    /// when it is not set, the result is null.</summary>
     public async Task<IReadOnlyList<AppendOutcome>?> AppendAsync(string sessionId, IReadOnlyList<AppendItemsCommand> commands,
-        IReadOnlyList<IReadOnlyList<byte[]>> itemJson, string? createOwner = null, long createTtlMs = 0)
+        IReadOnlyList<IReadOnlyList<byte[]>> itemJson, string? createOwner = null, long createTtlMs = 0, int? createMaxItems = null)
     {
         var sealer = Cipher(sessionId);
         var fingerprintKey = sealer.FingerprintKey();
@@ -47,9 +48,10 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
                 command.Tokens,
                 command.TtlSeconds * 1000L,
                 usage,
-                [.. itemJson[i].Select(sealer.Protect)]);
+                [.. itemJson[i].Select(sealer.Protect)],
+                command.MaxItems);
         }
-        return await Acknowledged(sessionId, AppendScript.RunAsync(Db, keys.Session(sessionId), createOwner, createTtlMs, operations));
+        return await Acknowledged(sessionId, AppendScript.RunAsync(Db, keys.Session(sessionId), createOwner, createTtlMs, createMaxItems, operations));
     }
 
     /// <returns>The items <paramref name="query"/> asks for (its window, not its role filter or safe start), or null
@@ -113,6 +115,14 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
         var fingerprint = operationId is null ? null : ItemFingerprint.Compute(kind, null, fingerprintTexts, sealer.FingerprintKey());
         return await Acknowledged(sessionId, ReplaceScript.RunAsync(Db, keys.Session(sessionId), operationId, fingerprint, expectedVersion, remove,
             [.. itemTexts.Select(sealer.Protect)]));
+    }
+
+    /// <summary>Removes every item after <see cref="RewindCommand.AfterSeq"/>, once per operation id.</summary>
+    public async Task<RewindOutcome> RewindAsync(string sessionId, RewindCommand command)
+    {
+        var fingerprint = command.OperationId is null ? null
+            : ItemFingerprint.Compute("rewind", command.AfterSeq, Array.Empty<byte[]>(), Cipher(sessionId).FingerprintKey());
+        return await Acknowledged(sessionId, RewindScript.RunAsync(Db, keys.Session(sessionId), command.AfterSeq, command.OperationId, fingerprint));
     }
 
     /// <returns>The version after the clear, or null when the session is missing.</returns>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OrleansSessions.Abstractions;
 
 namespace OrleansSessions.Grains.Storage;
 
@@ -13,6 +14,11 @@ public sealed class SessionStoreOptions
     /// <summary>TTL for sessions created without one (by create or by the first append); null keeps them forever.</summary>
     [Range(1, 31_536_000)]
     public int? DefaultTtlSeconds { get; set; }
+
+    /// <summary>The item cap of sessions created without one (by create or by the first append): past it, the oldest
+    /// items go in the same script as the append that went past it. Null (the default) keeps every item.</summary>
+    [Range(1, RetentionLimits.MaxItems)]
+    public int? MaxItems { get; set; }
 
     /// <summary>How long a Redis call may take before the request fails (503 at the HTTP API): a Redis that stops
     /// answering must not hold requests.</summary>

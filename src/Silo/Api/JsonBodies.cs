@@ -17,18 +17,19 @@ internal sealed class JsonBodies(RequestRules rules)
     /// <param name="defaultUserId">The owner when the body names none (a user token's user).</param>
     public CreateSessionRequest CreateSession(JsonElement body, string? defaultUserId)
     {
-        JsonFields.OnlyKnown(body, "", "userId", "sessionId", "title", "ttlSeconds", "metadata");
+        JsonFields.OnlyKnown(body, "", "userId", "sessionId", "title", "ttlSeconds", "metadata", "maxItems");
         return new(
             JsonFields.OptionalString(body, "userId") ?? defaultUserId ?? "",
             JsonFields.OptionalString(body, "sessionId"),
             JsonFields.OptionalString(body, "title"),
             (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds),
-            JsonFields.Optional(body, "metadata")?.Clone());
+            JsonFields.Optional(body, "metadata")?.Clone(),
+            (int?)JsonFields.OptionalWholeNumber(body, "maxItems", 1, RetentionLimits.MaxItems));
     }
 
     public AppendItemsCommand Append(JsonElement body)
     {
-        JsonFields.OnlyKnown(body, "", "items", "operationId", "agent", "userId", "tokens", "ttlSeconds", "usage");
+        JsonFields.OnlyKnown(body, "", "items", "operationId", "agent", "userId", "tokens", "ttlSeconds", "usage", "maxItems");
         return new(
             Items(body, "items")!,
             JsonFields.OptionalString(body, "operationId"),
@@ -36,7 +37,8 @@ internal sealed class JsonBodies(RequestRules rules)
             JsonFields.OptionalString(body, "userId"),
             JsonFields.OptionalWholeNumber(body, "tokens", 0, RequestRules.MaxTokens),
             (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds),
-            Usage: UsageJson.Read(body));
+            Usage: UsageJson.Read(body),
+            MaxItems: (int?)JsonFields.OptionalWholeNumber(body, "maxItems", 1, RetentionLimits.MaxItems));
     }
 
     /// <summary>The Agents SDK's <c>{operationId, transaction: {type, items | expectedSuffix, replacement}}</c>; a field

@@ -69,10 +69,13 @@ internal static class SessionEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        sessions.MapDelete("/{sessionId}/items", ClearItemsAsync)
-            .AcceptsQuery("resetAgents")
+        sessions.MapDelete("/{sessionId}/items", ClearOrRewindItemsAsync)
+            .AcceptsQuery("resetAgents", "afterSeq", "operationId")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<RewindResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         sessions.MapPut("/{sessionId}/agent", TrackAgentAsync)
             .AcceptsQuery()
@@ -153,11 +156,22 @@ internal static class SessionEndpoints
         return item is null ? Results.NoContent() : Results.Ok(item);
     }
 
-    private static async Task<IResult> ClearItemsAsync(
-        string sessionId, string? resetAgents, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct)
+    /// <summary>Without afterSeq: clears every item (204). With it: a rewind, removing the items after it (200 with
+    /// what was removed), once per operationId.</summary>
+    private static async Task<IResult> ClearOrRewindItemsAsync(
+        string sessionId, string? resetAgents, string? afterSeq, string? operationId,
+        Caller caller, SessionCommands commands, RequestRules rules, IGrainFactory grains, CancellationToken ct)
     {
+        rules.Id("sessionId", sessionId);
+        if (rules.OptionalNumber("afterSeq", afterSeq, 0, SessionCommands.MaxAfterSeq) is { } after)
+        {
+            if (resetAgents is not null) throw new InvalidSessionRequestException("resetAgents", "resetAgents is for a clear (without afterSeq), not a rewind.");
+            var rewind = commands.Rewind(after, operationId);
+            return Results.Ok(await caller.OnSessionAsync(grains, sessionId, g => g.RewindAsync(rewind, ct)));
+        }
+        if (operationId is not null) throw new InvalidSessionRequestException("operationId", "operationId is for a rewind (with afterSeq), not a clear.");
         var reset = rules.OptionalFlag("resetAgents", resetAgents);
-        await caller.OnSessionAsync(grains, rules.Id("sessionId", sessionId), g => g.ClearAsync(reset, ct));
+        await caller.OnSessionAsync(grains, sessionId, g => g.ClearAsync(reset, ct));
         return Results.NoContent();
     }
 

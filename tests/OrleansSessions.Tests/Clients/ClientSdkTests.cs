@@ -149,6 +149,39 @@ public sealed class ClientSdkTests
     }
 
     [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
+    public async Task The_client_rewinds_and_caps_a_session_and_is_refused_alike_for_bad_input(Transport transport)
+    {
+        await using var silo = await SiloClient.StartAsync(transport);
+        var client = silo.Client;
+
+        var created = await client.CreateSessionAsync(new CreateSessionRequest("ray", "r1", MaxItems: 4));
+        await client.AppendItemsAsync("r1", new AppendItemsCommand([.. "abc".Select(c => Items.Message(c.ToString()))]));
+        await client.AppendItemsAsync("r1", new AppendItemsCommand([Items.Message("d"), Items.Message("e")]));
+        var rewind = await client.RewindItemsAsync("r1", 4, "rw-1");
+        var repeat = await client.RewindItemsAsync("r1", 4, "rw-1");
+        await client.AppendItemsAsync("r1", new AppendItemsCommand([Items.Message("f")], MaxItems: 2));
+        var info = await client.GetSessionAsync("r1");
+        var items = await client.GetItemsAsync("r1");
+
+        var beyond = await Assert.ThrowsAsync<SessionsRequestRejectedException>(() => client.RewindItemsAsync("r1", 7));
+        var negative = await Assert.ThrowsAsync<SessionsRequestRejectedException>(() => client.RewindItemsAsync("r1", -1));
+        var missing = await Assert.ThrowsAsync<SessionsNotFoundException>(() => client.RewindItemsAsync("nope", 0));
+        var reused = await Assert.ThrowsAsync<SessionsConflictException>(() => client.RewindItemsAsync("r1", 2, "rw-1"));
+        var badCap = await Assert.ThrowsAsync<SessionsRequestRejectedException>(() => client.CreateSessionAsync(new CreateSessionRequest("ray", "r2", MaxItems: -3)));
+        var tooMany = await Assert.ThrowsAsync<SessionsRequestRejectedException>(() =>
+            client.AppendItemsAsync("r1", new AppendItemsCommand([Items.Message("x"), Items.Message("y"), Items.Message("z")])));
+
+        Assert.Equal((4, 0L), (created.MaxItems, created.TrimmedItems));
+        Assert.Equal(new RewindResult(4, 1, 5), rewind); // "a" was trimmed by the cap, "e" goes
+        Assert.Equal(rewind, repeat);
+        Assert.Equal(["d", "f"], items.Items.Select(i => Items.Content(i.Item)));
+        Assert.Equal((2, 3L, 2L, 6L), (info.MaxItems, info.TrimmedItems, info.ItemCount, info.LastSeq));
+        Assert.Equal(("afterSeq", "afterSeq", "sessionId", "operationId", "maxItems", "items"),
+            (beyond.Problem?.Field, negative.Problem?.Field, missing.Problem?.Field, reused.Problem?.Field, badCap.Problem?.Field, tooMany.Problem?.Field));
+        Assert.Equal(["d", "f"], (await client.GetItemsAsync("r1")).Items.Select(i => Items.Content(i.Item)));
+    }
+
+    [Theory, InlineData(Transport.Http), InlineData(Transport.Cluster)]
     public async Task Problems_arrive_as_typed_exceptions_with_the_field_named(Transport transport)
     {
         await using var silo = await SiloClient.StartAsync(transport);

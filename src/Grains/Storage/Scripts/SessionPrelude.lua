@@ -1,12 +1,13 @@
 -- Shared by the session scripts, which run it before their own text (see RedisScript). Each runs atomically on the
 -- session's hash tag with the same KEYS:
 --   1 meta (hash: userId, title, createdAt, updatedAt, lastSeq, version, ttlMs, expiresAt, ttlAppliedAt, metadata,
---     currentAgent, tokens, eventsTrimmedTo)
+--     currentAgent, tokens, eventsTrimmedTo, maxItems, trimmedItems)
 --   2 items (sorted set: score = seq, member = "seq|createdAtMs|json")
 --   3 ops (hash: operation id -> "fingerprint|firstSeq|lastSeq")
 --   4 agents (sorted set: agent name, score = its place in the order agents were first used)
 --   5 data (hash: key -> "version|json")
---   6 events (sorted set: score = version, member = "version|kind|firstSeq|lastSeq" for each append, pop and clear)
+--   6 events (sorted set: score = version, member = "version|kind|firstSeq|lastSeq" for each append, pop, clear,
+--   rewind and trim)
 -- A change publishes its version on the channel named like the events key. Times are milliseconds from the
 -- server's TIME. The scripts run unchanged on Redis 7 and Garnet.
 
