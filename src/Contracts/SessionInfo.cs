@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace OrleansSessions.Contracts;
 
-/// <summary>What a session is: its owner, title, times, counters, agents, metadata and expiry.</summary>
+/// <summary>What a session is: its owner, title, times, counters, agents, metadata and expiry, and for a fork the
+/// session and seq it was forked from.</summary>
 public sealed record SessionInfo(
     string SessionId,
     string UserId,
@@ -16,4 +17,5 @@ public sealed record SessionInfo(
     IReadOnlyList<string> AgentsUsed,
     JsonElement? Metadata,
     DateTimeOffset? ExpiresAt,
-    long TokenTotal = 0);
+    long TokenTotal = 0,
+    ForkOrigin? ForkedFrom = null);

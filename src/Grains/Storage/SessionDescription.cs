@@ -26,7 +26,8 @@ internal static class SessionDescription
             AgentsUsed: description.AgentsUsed,
             Metadata: metadata is null ? null : JsonDocument.Parse(metadata).RootElement.Clone(),
             ExpiresAt: expiresAt > 0 ? Time(expiresAt) : null,
-            TokenTotal: Number(meta, "tokens"));
+            TokenTotal: Number(meta, "tokens"),
+            ForkedFrom: Text(meta, "forkedFrom") is { } source ? new ForkOrigin(source, Number(meta, "forkedFromSeq")) : null);
     }
 
     private static string? Text(IReadOnlyDictionary<string, string> meta, string field) =>
