@@ -14,6 +14,14 @@ public interface ISessionsClient
     /// <exception cref="SessionsConflictException">the id is taken.</exception>
     Task<SessionInfo> CreateSessionAsync(CreateSessionRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>A new session holding <paramref name="sessionId"/>'s items through <see cref="ForkSessionRequest.ThroughSeq"/>
+    /// (all when null), with their seqs, and its data values, as of one moment; the source is unchanged. With an operation
+    /// id, a repeat returns the same session (its id, when none is named, derived from the source and the operation id).</summary>
+    /// <exception cref="SessionsNotFoundException">no such source session.</exception>
+    /// <exception cref="SessionsConflictException">the new id is taken, or the operation id made another fork.</exception>
+    /// <exception cref="SessionsRequestRejectedException">a field is out of range (throughSeq past the source's lastSeq…).</exception>
+    Task<SessionInfo> ForkSessionAsync(string sessionId, ForkSessionRequest request, CancellationToken cancellationToken = default);
+
     /// <exception cref="SessionsNotFoundException">no such session.</exception>
     Task<SessionInfo> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default);
 

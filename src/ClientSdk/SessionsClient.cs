@@ -18,6 +18,9 @@ public sealed class SessionsClient(HttpClient http, int retries = 3) : ISessions
     public Task<SessionInfo> CreateSessionAsync(CreateSessionRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<SessionInfo>(HttpMethod.Post, "v1/sessions", request, cancellationToken);
 
+    public Task<SessionInfo> ForkSessionAsync(string sessionId, ForkSessionRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<SessionInfo>(HttpMethod.Post, Session(sessionId) + "/fork", request, cancellationToken);
+
     public Task<SessionInfo> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<SessionInfo>(HttpMethod.Get, Session(sessionId), null, cancellationToken);
 

@@ -25,6 +25,13 @@ public sealed class ClusterSessionsClient(
             return Session(sessionId).CreateAsync(command, cancellationToken);
         });
 
+    public Task<SessionInfo> ForkSessionAsync(string sessionId, ForkSessionRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync(() =>
+        {
+            var (forkId, command) = commands.Fork(sessionId, request);
+            return Session(forkId).ForkAsync(command, cancellationToken);
+        });
+
     public Task<SessionInfo> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         CallAsync(() => Session(sessionId).GetInfoAsync(cancellationToken));
 

@@ -13,7 +13,7 @@ public readonly record struct SessionInfoSurrogate(
     [property: Id(3)] DateTimeOffset CreatedAt, [property: Id(4)] DateTimeOffset UpdatedAt, [property: Id(5)] long ItemCount,
     [property: Id(6)] long LastSeq, [property: Id(7)] long Version, [property: Id(8)] string? CurrentAgent,
     [property: Id(9)] IReadOnlyList<string> AgentsUsed, [property: Id(10)] JsonElement? Metadata,
-    [property: Id(11)] DateTimeOffset? ExpiresAt, [property: Id(12)] long TokenTotal,
+    [property: Id(11)] DateTimeOffset? ExpiresAt, [property: Id(12)] long TokenTotal, [property: Id(13)] ForkOrigin? ForkedFrom,
     [property: Id(14)] int? MaxItems, [property: Id(16)] long TrimmedItems, [property: Id(17)] SessionUsage? Usage);
 
 [RegisterConverter]
@@ -21,11 +21,22 @@ public sealed class SessionInfoConverter : IConverter<SessionInfo, SessionInfoSu
 {
     public SessionInfo ConvertFromSurrogate(in SessionInfoSurrogate s) => new(s.SessionId, s.UserId, s.Title, s.CreatedAt,
         s.UpdatedAt, s.ItemCount, s.LastSeq, s.Version, s.CurrentAgent, s.AgentsUsed, s.Metadata, s.ExpiresAt, s.TokenTotal,
-        MaxItems: s.MaxItems, TrimmedItems: s.TrimmedItems, Usage: s.Usage);
+        s.ForkedFrom, s.MaxItems, s.TrimmedItems, s.Usage);
 
     public SessionInfoSurrogate ConvertToSurrogate(in SessionInfo v) => new(v.SessionId, v.UserId, v.Title, v.CreatedAt,
         v.UpdatedAt, v.ItemCount, v.LastSeq, v.Version, v.CurrentAgent, v.AgentsUsed, v.Metadata, v.ExpiresAt, v.TokenTotal,
-        v.MaxItems, v.TrimmedItems, v.Usage);
+        v.ForkedFrom, v.MaxItems, v.TrimmedItems, v.Usage);
+}
+
+[GenerateSerializer, Immutable, Alias("os.ForkOrigin")]
+public readonly record struct ForkOriginSurrogate([property: Id(0)] string SessionId, [property: Id(1)] long Seq);
+
+[RegisterConverter]
+public sealed class ForkOriginConverter : IConverter<ForkOrigin, ForkOriginSurrogate>
+{
+    public ForkOrigin ConvertFromSurrogate(in ForkOriginSurrogate s) => new(s.SessionId, s.Seq);
+
+    public ForkOriginSurrogate ConvertToSurrogate(in ForkOrigin v) => new(v.SessionId, v.Seq);
 }
 
 [GenerateSerializer, Immutable, Alias("os.StoredItem")]

@@ -86,6 +86,23 @@ public interface ISessionGrain : IGrainWithStringKey
     [return: Immutable]
     Task<JsonElement> UpdateDataAsync(string key, [Immutable] IReadOnlyList<string> path, [Immutable] JsonElement value, CancellationToken cancellationToken);
 
+    /// <summary>Makes this (new) session a fork of another: one call to the source's grain for a snapshot of one version,
+    /// then scripts on this session's keys only, the session appearing when complete.</summary>
+    /// <exception cref="SessionNotFoundException">no such source (or one of another user).</exception>
+    /// <exception cref="SessionAlreadyExistsException">this id is taken (and not by a fork with the same operation id).</exception>
+    /// <exception cref="OperationIdConflictException">the operation id made a fork of other content.</exception>
+    /// <exception cref="InvalidSessionRequestException">throughSeq is past the source's lastSeq.</exception>
+    [Alias("Fork")]
+    Task<SessionInfo> ForkAsync(ForkSessionCommand command, CancellationToken cancellationToken);
+
+    /// <summary>The session as of one version, for a fork: its items through <paramref name="throughSeq"/> (all when
+    /// null), description and data values. With <paramref name="requiredOwner"/>, another user's session is missing.</summary>
+    /// <exception cref="SessionNotFoundException">no such session.</exception>
+    /// <exception cref="InvalidSessionRequestException">throughSeq is past lastSeq.</exception>
+    [Alias("Snapshot")]
+    [SafeToRepeat]
+    Task<ForkSnapshot> SnapshotAsync(long? throughSeq, string? requiredOwner, CancellationToken cancellationToken);
+
     /// <summary>Deletes the session and drops it from its owner's index; returns false when it did not exist
     /// (or, with <paramref name="requiredOwner"/>, belongs to someone else).</summary>
     [Alias("Delete")]

@@ -25,6 +25,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
 
     private readonly SessionCallQueue _calls;
     private readonly string _sessionId;
+    private readonly KeyScope _scope;
     private readonly RedisSessionStore _store;
     private readonly RedisUserIndex _userIndex;
     private readonly SessionCache _cache;
@@ -40,6 +41,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
         _telemetry = telemetry;
         var (scope, id) = scopes.Of(this.GetPrimaryKeyString());
         _sessionId = id;
+        _scope = scope;
         _calls = new SessionCallQueue(id, options.Value.MaxWaitingCalls);
         _store = scope.Sessions;
         _userIndex = scope.Users;
@@ -286,6 +288,73 @@ public sealed class SessionGrain : Grain, ISessionGrain
                 }
             }
         }, cancellationToken);
+
+    /// <summary>One call to the source's grain answers a snapshot of one version; the scripts then run on this session's
+    /// keys only (the source's are another hash tag). As in <see cref="CreateAsync"/>, the owner's index entry is
+    /// written before the session, which appears whole in the last script.</summary>
+    public Task<SessionInfo> ForkAsync(ForkSessionCommand command, CancellationToken cancellationToken)
+    {
+        var owner = SessionAccess.RequiredOwner;
+        return _calls.RunAsync(async () =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // This grain would wait on itself: its own call holds the queue the source's call would join.
+            if (command.SourceSessionId == _sessionId) throw new InvalidSessionRequestException("sessionId", "sessionId must name a new session, not the source.");
+            var fingerprint = command.OperationId is null ? null : _store.ForkFingerprint(_sessionId, [
+                command.SourceSessionId, command.UserId ?? "", $"{command.ThroughSeq}", command.Title ?? "",
+                command.Metadata?.GetRawText() ?? "", $"{command.TtlSeconds}"]);
+            // Checked first so a refused or repeated fork leaves every index as it was.
+            if (await _store.GetOwnerAsync(_sessionId) is not null) return await ExistingForkAsync(command.OperationId, fingerprint, owner);
+            var source = GrainFactory.GetGrain<ISessionGrain>(_scope.GrainKey(command.SourceSessionId));
+            var snapshot = await source.SnapshotAsync(command.ThroughSeq, owner, cancellationToken);
+            var userId = command.UserId ?? snapshot.UserId;
+            await _userIndex.AddAsync(userId, _sessionId);
+            var forked = await _store.ForkAsync(_sessionId, command.SourceSessionId, snapshot, userId, command.Title ?? snapshot.Title,
+                command.TtlSeconds is { } seconds ? seconds * 1000L : snapshot.TtlMs, command.Metadata?.GetRawText() ?? snapshot.Metadata,
+                command.OperationId, fingerprint);
+            _cache.Changed();
+            return forked ?? await ExistingForkAsync(command.OperationId, fingerprint, owner);
+        });
+    }
+
+    /// <summary>The session is there already: the fork this operation id made before, or a conflict.</summary>
+    private async Task<SessionInfo> ExistingForkAsync(string? operationId, string? fingerprint, string? owner)
+    {
+        var recorded = operationId is null ? null : await _store.OperationFingerprintAsync(_sessionId, operationId);
+        if (recorded is null) throw new SessionAlreadyExistsException(_sessionId);
+        if (recorded != fingerprint) throw new OperationIdConflictException(operationId!);
+        return SessionAccess.Check(await _cache.InfoAsync(), owner);
+    }
+
+    /// <summary>Items, description and data as of one version: the items and description from the activation's memory
+    /// (or one read when it is not current), the data and TTL in one script that also says the version they are of;
+    /// should a write made elsewhere come between, it reads again.</summary>
+    public Task<ForkSnapshot> SnapshotAsync(long? throughSeq, string? requiredOwner, CancellationToken cancellationToken)
+    {
+        var owner = requiredOwner ?? SessionAccess.RequiredOwner;
+        return _calls.RunAsync(async () =>
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var info = SessionAccess.Check(await _cache.InfoAsync(), owner);
+                if (throughSeq > info.LastSeq)
+                {
+                    throw new InvalidSessionRequestException("throughSeq", $"throughSeq must be at most the source's lastSeq ({info.LastSeq}).", info.LastSeq);
+                }
+                var items = await _cache.ReadAsync(new ItemsQuery());
+                var state = await _store.SnapshotStateAsync(_sessionId) ?? throw new SessionNotFoundException(_sessionId);
+                if (items.Version != info.Version || state.Version != info.Version)
+                {
+                    _cache.Changed();
+                    continue;
+                }
+                var through = throughSeq ?? info.LastSeq;
+                return new ForkSnapshot(through, [.. items.Items.TakeWhile(i => i.Seq <= through)], info.UserId, info.Title,
+                    info.Metadata?.GetRawText(), state.TtlMs, info.CurrentAgent, info.AgentsUsed, state.Data);
+            }
+        });
+    }
 
     public Task<bool> DeleteAsync(string? requiredOwner, CancellationToken cancellationToken) =>
         _calls.RunAsync(async () =>

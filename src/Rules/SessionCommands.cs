@@ -23,6 +23,21 @@ public sealed class SessionCommands(RequestRules rules)
             rules.Metadata("metadata", request.Metadata), rules.MaxItems("maxItems", request.MaxItems)));
     }
 
+    /// <summary>A fork of <paramref name="sourceSessionId"/>, and the new session's id: the one asked for; else, with an
+    /// operation id, one derived from the source and the operation id (a retry lands on the same session); else a new one.</summary>
+    public (string SessionId, ForkSessionCommand Command) Fork(string sourceSessionId, ForkSessionRequest request)
+    {
+        var source = rules.Id("sessionId", sourceSessionId);
+        var operationId = rules.OptionalId("operationId", request.OperationId);
+        var sessionId = rules.OptionalId("sessionId", request.SessionId)
+            ?? (operationId is null ? Guid.NewGuid().ToString("N") : ForkIds.Derive(source, operationId));
+        if (sessionId == source) throw new InvalidSessionRequestException("sessionId", "sessionId must name a new session, not the source.");
+        var title = request.Title is { } t ? rules.Text("title", t, rules.Limits.MaxTitleLength) : null;
+        return (sessionId, new ForkSessionCommand(source, rules.OptionalId("userId", request.UserId),
+            rules.Number("throughSeq", request.ThroughSeq, 0, MaxAfterSeq), title, rules.TtlSeconds("ttlSeconds", request.TtlSeconds),
+            rules.Metadata("metadata", request.Metadata), operationId));
+    }
+
     /// <summary>A batch larger than the cap it names is refused: a batch is never split.</summary>
     public AppendItemsCommand Append(AppendItemsCommand request)
     {

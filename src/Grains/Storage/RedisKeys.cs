@@ -20,5 +20,9 @@ internal sealed class RedisKeys(string prefix)
 
     public RedisKey SessionMeta(string sessionId) => $"{prefix}:{{s:{sessionId}}}:meta";
 
+    /// <summary>Where one attempt of a large fork stages its items until Fork.lua takes them: a key of the new session's
+    /// hash tag that no reader looks at, unique to the attempt so two activations never mix their chunks.</summary>
+    public RedisKey ForkStaging(string sessionId) => $"{prefix}:{{s:{sessionId}}}:forking:{Guid.NewGuid():N}";
+
     public RedisKey UserIndex(string userId) => $"{prefix}:{{u:{userId}}}:sessions";
 }

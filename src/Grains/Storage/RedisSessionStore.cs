@@ -1,3 +1,4 @@
+using System.Text;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Grains.Storage.Scripts;
 using StackExchange.Redis;
@@ -9,6 +10,13 @@ namespace OrleansSessions.Grains.Storage;
 /// that writes then waits for the replicas <see cref="ReplicatedAcknowledgement"/> asks for.</summary>
 internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, ItemCipher cipher, ReplicatedAcknowledgement acknowledgement)
 {
+    /// <summary>Most items, and item bytes, a fork writes in one script; beyond them it stages chunks first.</summary>
+    public const int ForkItemsPerScript = 2_000;
+    public const long ForkBytesPerScript = 4 << 20;
+
+    /// <summary>How long a fork's staged chunks wait for its last script (renewed by each chunk).</summary>
+    private static readonly TimeSpan ForkStagingExpiry = TimeSpan.FromMinutes(5);
+
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>The cipher of a session's stored values, bound to its key space and id.</summary>
@@ -152,6 +160,64 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys 
     /// <returns>The deleted session's owner, or null when there was nothing (of <paramref name="requiredOwner"/>'s) to delete.</returns>
     public async Task<string?> DeleteAsync(string sessionId, string? requiredOwner) =>
         await Acknowledged(sessionId, DeleteScript.RunAsync(Db, keys.Session(sessionId), requiredOwner));
+
+    /// <returns>The session's version, TTL and data values (key → JSON) as of one moment, or null when it is missing.</returns>
+    public async Task<(long Version, long TtlMs, IReadOnlyDictionary<string, string> Data)?> SnapshotStateAsync(string sessionId)
+    {
+        if (await SnapshotStateScript.RunAsync(Db, keys.Session(sessionId)) is not { } state) return null;
+        var sealer = Cipher(sessionId);
+        var data = state.Data.ToDictionary(d => d.Key, d => sealer.Unprotect(d.Value[(d.Value.IndexOf('|') + 1)..]));
+        return (state.Version, state.TtlMs, data);
+    }
+
+    /// <summary>Creates <paramref name="sessionId"/> as a fork holding <paramref name="snapshot"/>'s items and data.
+    /// Items beyond one script's share are staged first (<see cref="ForkStageScript"/>); the last script makes the
+    /// session appear whole, or not at all. One acknowledgement wait, after it, covers the staged chunks too.</summary>
+    /// <param name="fingerprint">What the operation id is bound to (<see cref="ForkFingerprint"/>).</param>
+    /// <returns>The new session, or null when the id is taken.</returns>
+    /// <exception cref="SessionStoreUnavailableException">the staged chunks expired before the last script ran.</exception>
+    public async Task<SessionInfo?> ForkAsync(string sessionId, string sourceSessionId, ForkSnapshot snapshot, string userId, string? title,
+        long ttlMs, string? metadata, string? operationId, string? fingerprint)
+    {
+        var sealer = Cipher(sessionId);
+        var staging = keys.ForkStaging(sessionId);
+        var entries = new List<RedisValue>();
+        long staged = 0, bytes = 0;
+        foreach (var item in snapshot.Items)
+        {
+            if (entries.Count / 2 >= ForkItemsPerScript || bytes >= ForkBytesPerScript)
+            {
+                await ForkStageScript.RunAsync(Db, staging, ForkStagingExpiry, entries);
+                staged += entries.Count / 2;
+                entries.Clear();
+                bytes = 0;
+            }
+            var json = sealer.Protect(item.Json);
+            var prefix = Encoding.UTF8.GetBytes($"{item.Seq}|{item.CreatedAt.ToUnixTimeMilliseconds()}|");
+            entries.Add(item.Seq);
+            entries.Add((RedisValue)(byte[])[.. prefix, .. json]);
+            bytes += prefix.Length + json.Length;
+        }
+        var data = snapshot.Data.SelectMany(d => new RedisValue[] { d.Key, "1|" + sealer.Protect(d.Value) }).ToList();
+        var (first, last) = snapshot.Items.Count == 0 ? (0L, 0L) : (snapshot.Items[0].Seq, snapshot.Items[^1].Seq);
+        var fork = new ForkScript.Fork(userId, Protect(sealer, title), ttlMs, Protect(sealer, metadata), sourceSessionId, snapshot.ThroughSeq,
+            snapshot.CurrentAgent, operationId, fingerprint, first, last, staged, snapshot.AgentsUsed, data, entries);
+        var (status, created) = await Acknowledged(sessionId, ForkScript.RunAsync(Db, keys.Session(sessionId), staging, fork));
+        return status switch
+        {
+            ForkScript.Status.Created => Describe(sessionId, created!),
+            ForkScript.Status.Exists => null,
+            _ => throw new SessionStoreUnavailableException("A fork's staged items expired before it completed; nothing was written."),
+        };
+    }
+
+    /// <returns>The fingerprint an operation id of the session was recorded with, or null when it was not.</returns>
+    public async Task<string?> OperationFingerprintAsync(string sessionId, string operationId) =>
+        (string?)await Db.HashGetAsync(keys.Session(sessionId)[2], operationId) is { } recorded ? recorded[..recorded.IndexOf('|')] : null;
+
+    /// <summary>The fingerprint a fork's operation id is recorded with: a hash of the fork's request.</summary>
+    public string ForkFingerprint(string sessionId, IReadOnlyList<string> fingerprintTexts) =>
+        ItemFingerprint.Compute("fork", null, fingerprintTexts, Cipher(sessionId).FingerprintKey());
 
     public async Task<string?> GetOwnerAsync(string sessionId) =>
         await Db.HashGetAsync(keys.SessionMeta(sessionId), "userId");

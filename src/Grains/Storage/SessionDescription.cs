@@ -27,6 +27,7 @@ internal static class SessionDescription
             Metadata: metadata is null ? null : JsonDocument.Parse(metadata).RootElement.Clone(),
             ExpiresAt: expiresAt > 0 ? Time(expiresAt) : null,
             TokenTotal: Number(meta, "tokens"),
+            ForkedFrom: Text(meta, "forkedFrom") is { } source ? new ForkOrigin(source, Number(meta, "forkedFromSeq")) : null,
             MaxItems: meta.TryGetValue("maxItems", out var maxItems) ? int.Parse(maxItems, CultureInfo.InvariantCulture) : null,
             TrimmedItems: Number(meta, "trimmedItems"),
             Usage: StoredUsage.Parse(meta));

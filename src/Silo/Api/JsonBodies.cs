@@ -63,6 +63,20 @@ internal sealed class JsonBodies(RequestRules rules)
         return new(Items(body, "items")!, JsonFields.OptionalString(body, "operationId"));
     }
 
+    /// <summary>The body of <c>POST /v1/sessions/{sessionId}/fork</c>; a field it does not define is refused.</summary>
+    public ForkSessionRequest Fork(JsonElement body)
+    {
+        JsonFields.OnlyKnown(body, "", "sessionId", "userId", "throughSeq", "title", "metadata", "ttlSeconds", "operationId");
+        return new(
+            JsonFields.OptionalString(body, "sessionId"),
+            JsonFields.OptionalString(body, "userId"),
+            JsonFields.OptionalWholeNumber(body, "throughSeq", 0, SessionCommands.MaxAfterSeq),
+            JsonFields.OptionalString(body, "title"),
+            JsonFields.Optional(body, "metadata")?.Clone(),
+            (int?)JsonFields.OptionalWholeNumber(body, "ttlSeconds", 1, Limits.MaxTtlSeconds),
+            JsonFields.OptionalString(body, "operationId"));
+    }
+
     public TrackAgentRequest TrackAgent(JsonElement body)
     {
         JsonFields.OnlyKnown(body, "", "agent");

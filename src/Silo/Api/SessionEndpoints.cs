@@ -20,6 +20,15 @@ internal static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
+        sessions.MapPost("/{sessionId}/fork", ForkAsync)
+            .AcceptsQuery()
+            .Accepts<ForkSessionRequest>("application/json")
+            .Produces<SessionInfo>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         sessions.MapGet("/{sessionId}", GetAsync)
             .AcceptsQuery()
             .Produces<SessionInfo>()
@@ -95,6 +104,21 @@ internal static class SessionEndpoints
         command = command with { UserId = caller.Owner(command.UserId)! };
         var info = await caller.Session(grains, sessionId).CreateAsync(command, ct);
         return Results.Created($"/v1/sessions/{Uri.EscapeDataString(sessionId)}", info);
+    }
+
+    /// <summary>The new session's grain makes the fork (asking the source's grain for its snapshot); a user token may fork
+    /// only its own sessions, for itself, under a generated (or operation-derived) id.</summary>
+    private static async Task<IResult> ForkAsync(string sessionId, HttpRequest request, Caller caller, JsonBodies bind, SessionCommands commands,
+        RequestRules rules, IGrainFactory grains, CancellationToken ct)
+    {
+        rules.Id("sessionId", sessionId);
+        using var body = await JsonRequest.ReadObjectAsync(request, rules.Limits, ct);
+        var asked = bind.Fork(body.RootElement);
+        caller.RefuseChosenSessionId(asked.SessionId is not null);
+        var (forkId, command) = commands.Fork(sessionId, asked);
+        command = command with { UserId = caller.Owner(command.UserId) };
+        var info = await caller.OnSessionAsync(grains, forkId, g => g.ForkAsync(command, ct));
+        return Results.Created($"/v1/sessions/{Uri.EscapeDataString(forkId)}", info);
     }
 
     private static async Task<IResult> GetAsync(string sessionId, Caller caller, RequestRules rules, IGrainFactory grains, CancellationToken ct) =>

@@ -121,7 +121,7 @@ public sealed class HttpApiTests
             ("/v1/sessions/{sessionId}/events", "get"), ("/v1/cluster", "get"),
             ("/v1/users/{userId}/sessions", "get"), ("/v1/users/{userId}", "delete"), ("/v1/tokens", "post"),
             ("/v1/sessions/{sessionId}/items", "put"), ("/v1/sessions/{sessionId}/history/transactions", "post"),
-            ("/health/live", "get"), ("/health/ready", "get"),
+            ("/v1/sessions/{sessionId}/fork", "post"), ("/health/live", "get"), ("/health/ready", "get"),
         })
         {
             Assert.True(paths.TryGetProperty(path, out var operations) && operations.TryGetProperty(method, out _), $"{method} {path}");

@@ -185,6 +185,7 @@ public sealed class SecurityIsolationTests(ITestOutputHelper output)
             ("POST", "/v1/sessions") => $$"""{"userId":"alice","sessionId":"{{sessionId}}"}""",
             ("POST", "/v1/tokens") => """{"userId":"alice"}""",
             ("POST", "/v1/sessions/{sessionId}/items") => """{"items":[{"role":"user","content":"intruder"}]}""",
+            ("POST", "/v1/sessions/{sessionId}/fork") => "{}",
             ("PUT", "/v1/sessions/{sessionId}/agent") => """{"agent":"intruder"}""",
             ("PUT", "/v1/sessions/{sessionId}/items") => """{"items":[{"role":"user","content":"intruder"}]}""",
             ("POST", "/v1/sessions/{sessionId}/history/transactions") =>
