@@ -1,16 +1,18 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Orleans.Runtime.Placement;
 using OrleansSessions.Abstractions;
 using OrleansSessions.Contracts;
 using OrleansSessions.Grains;
 using OrleansSessions.Tests.Infrastructure;
 using StackExchange.Redis;
+using Xunit.Abstractions;
 
 namespace OrleansSessions.Tests;
 
 /// <summary>Fork: a new session holding a source's prefix, made from one consistent point, whole or not at all, once
 /// per operation id, across silos and (in the Redis Cluster variant) slots.</summary>
-public abstract class ForkTestsBase(GrainCluster cluster)
+public abstract class ForkTestsBase(GrainCluster cluster, ITestOutputHelper output)
 {
     private static AppendItemsCommand Batch(string owner, params string[] contents) =>
         new([.. contents.Select(c => Items.Message(c))], UserId: owner);
@@ -84,6 +86,7 @@ public abstract class ForkTestsBase(GrainCluster cluster)
             Assert.All(acknowledged, ack => Assert.True(ack.LastSeq <= at || ack.FirstSeq > at, $"batch {ack.FirstSeq}..{ack.LastSeq} split at {at}"));
         }
         Assert.True(forks.Select(f => f.ForkedFrom!.Seq).Distinct().Count() > 1, "the forks were all of one point");
+        output.WriteLine($"8 writers: {acknowledged.Count} batches ({source.Length - 1} items) acknowledged; 6 forks at seqs {string.Join(", ", forks.Select(f => f.ForkedFrom!.Seq))}, each the source's prefix byte for byte");
     }
 
     [Fact]
@@ -93,18 +96,22 @@ public abstract class ForkTestsBase(GrainCluster cluster)
         await host.Session("there").AppendAsync(Batch("ann", "a", "b"), default);
         var management = cluster.Client.GetGrain<IManagementGrain>(0);
         var sourceSilo = await management.GetActivationAddress(host.Session("there"));
-        string? forkId = null;
-        for (var i = 0; i < 64 && forkId is null; i++)
+        var otherSilo = cluster.Cluster.Silos.Select(s => s.SiloAddress).First(silo => !silo.Equals(sourceSilo));
+        const string forkId = "here";
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, otherSilo); // the fork's grain is activated there
+        try
         {
-            var candidate = host.Session($"here-{i}");
-            await Assert.ThrowsAsync<SessionNotFoundException>(() => candidate.GetInfoAsync(default)); // activates it, somewhere
-            if (await management.GetActivationAddress(candidate) is { } silo && !silo.Equals(sourceSilo)) forkId = $"here-{i}";
+            await Assert.ThrowsAsync<SessionNotFoundException>(() => host.Session(forkId).GetInfoAsync(default));
         }
-        Assert.NotNull(forkId);
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+        Assert.Equal(otherSilo, await management.GetActivationAddress(host.Session(forkId)));
 
         var fork = await host.Session(forkId).ForkAsync(new ForkSessionCommand("there"), default);
 
-        Assert.NotEqual(sourceSilo, await management.GetActivationAddress(host.Session(forkId)));
+        Assert.Equal(otherSilo, await management.GetActivationAddress(host.Session(forkId)));
         Assert.Equal(new ForkOrigin("there", 2), fork.ForkedFrom);
         Assert.Equal(await StoredAsync(host, "there"), await StoredAsync(host, forkId));
         Assert.Equal(["a", "b"], (await host.Session(forkId).ReadAsync(new ItemsQuery(), default)).Items.Select(i => Items.Content(i.Item)));
@@ -152,6 +159,7 @@ public abstract class ForkTestsBase(GrainCluster cluster)
         var host = cluster.NewSpace();
         await host.Session("orig").AppendAsync(Batch("ann", "a", "b"), default);
         await host.Session("taken").AppendAsync(Batch("ann", "t"), default);
+        await cluster.SettleListingsAsync(); // the appends' listing moves are theirs, not a refused fork's
         var before = Digest(host);
 
         await Assert.ThrowsAsync<SessionNotFoundException>(() => host.Session("f1").ForkAsync(new ForkSessionCommand("no-such"), default));
@@ -169,6 +177,7 @@ public abstract class ForkTestsBase(GrainCluster cluster)
             SessionAccess.LimitTo(null);
         }
 
+        await cluster.SettleListingsAsync();
         Assert.Equal(before, Digest(host));
     }
 
@@ -189,6 +198,6 @@ public abstract class ForkTestsBase(GrainCluster cluster)
     }
 }
 
-public sealed class ForkTests(GrainCluster cluster) : ForkTestsBase(cluster), IClassFixture<GrainCluster>;
+public sealed class ForkTests(GrainCluster cluster, ITestOutputHelper output) : ForkTestsBase(cluster, output), IClassFixture<GrainCluster>;
 
-public sealed class ForkTestsOnRedisCluster(RedisClusterGrainCluster cluster) : ForkTestsBase(cluster), IClassFixture<RedisClusterGrainCluster>;
+public sealed class ForkTestsOnRedisCluster(RedisClusterGrainCluster cluster, ITestOutputHelper output) : ForkTestsBase(cluster, output), IClassFixture<RedisClusterGrainCluster>;
