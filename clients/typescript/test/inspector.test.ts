@@ -84,7 +84,7 @@ test('the inspector shows a session\'s fork parent and forks, usage and cap, and
   const problems: string[] = [];
   page.on('pageerror', error => problems.push(error.message));
   await page.goto(`${silo.baseUrl}/inspector#token=${encodeURIComponent(token.token)}`);
-  await page.getByRole('button', { name: /^Trip plan\b.*items/ }).first().waitFor();
+  await page.locator('#sessions button').first().waitFor();
   await page.locator('#sessions button', { hasText: /^Trip plan\d/ }).first().click();
   const details = page.locator('#details');
   await details.getByText('1,500 tokens', { exact: false }).first().waitFor();
@@ -113,7 +113,7 @@ test('the inspector shows a session\'s fork parent and forks, usage and cap, and
   assert.match(await details.textContent() ?? '', /Forked from\s*Trip plan at #3/);
 
   // Back to the source through the parent link, then rewind it to item #2 after confirming.
-  await details.getByRole('button', { name: 'Trip plan' }).click();
+  await details.getByRole('button', { name: 'Trip plan', exact: true }).click();
   await page.locator('#title', { hasText: /^Trip plan$/ }).waitFor();
   await page.locator('#transcript li').nth(4).waitFor();
   await page.locator('#transcript li').nth(1).getByRole('button', { name: 'Rewind to here' }).click();
