@@ -100,6 +100,8 @@ test('the inspector shows a session\'s fork parent and forks, usage and cap, and
   await entries.nth(4).waitFor();
   await entries.nth(3).getByRole('button', { name: 'Rewind to here' }).click();
   await page.locator('#confirm').getByText('Remove every item after #4?').waitFor();
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: 'test-results/inspector-confirm.png', fullPage: true });
   await page.locator('#confirm').getByRole('button', { name: 'Cancel' }).click();
   assert.equal((await backend.getSession(source.sessionId)).itemCount, 5);
 
@@ -120,6 +122,11 @@ test('the inspector shows a session\'s fork parent and forks, usage and cap, and
   await page.locator('#confirm').getByRole('button', { name: 'Confirm' }).click();
   await page.locator('#live', { hasText: 'Removed 3 items after #2.' }).waitFor();
   assert.deepEqual(await page.locator('#transcript .text').allTextContents(), ['step 1', 'step 2']);
+  assert.match(await details.textContent() ?? '', /Items\s*2 \(newest #2\)/, 'the newest item, not the seq a rewind leaves');
+  assert.match(await page.locator('#sessions button[aria-current="true"] small').textContent() ?? '', /^2 items/, 'the list follows');
+  assert.deepEqual(await page.locator('#transcript .seq').allTextContents(), ['#1', '#2']);
+  assert.equal(await page.locator('#transcript li').last().getByRole('button', { name: 'Rewind to here' }).isVisible(), false,
+    'rewinding to the newest item would remove nothing');
   const after = await backend.getSession(source.sessionId);
   assert.equal(after.itemCount, 2);
   assert.equal(after.lastSeq, 5);

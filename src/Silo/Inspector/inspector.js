@@ -66,7 +66,7 @@ function render(item, seq) {
     const call = state.calls.get(callIdOf(item));
     if (call) {
       call.querySelector('.output').textContent = `→ ${text}`;
-      call.dataset.seq = seq;
+      setSeq(call, seq);
     } else {
       state.outputs.set(callIdOf(item), { text, seq });
     }
@@ -94,25 +94,32 @@ function render(item, seq) {
     entry = element('li', 'entry');
     entry.append(element('div', 'kind', type), element('pre', '', JSON.stringify(item, null, 2)));
   }
-  entry.dataset.seq = seq;
+  entry.append(actions(entry));
+  setSeq(entry, seq);
   const pending = state.outputs.get(callIdOf(item));
   if (pending !== undefined && entry.querySelector('.output')) {
     entry.querySelector('.output').textContent = `→ ${pending.text}`;
-    entry.dataset.seq = pending.seq;
+    setSeq(entry, pending.seq);
     state.outputs.delete(callIdOf(item));
   }
-  entry.append(actions(entry));
   return entry;
+}
+
+/** The seq an entry's buttons act on, shown on it so the dialog's "#N" can be found in the transcript. */
+function setSeq(entry, seq) {
+  entry.dataset.seq = seq;
+  entry.querySelector('.seq').textContent = `#${seq}`;
 }
 
 function actions(entry) {
   const bar = element('div', 'actions');
+  const seq = element('span', 'seq');
   const fork = element('button', 'fork', 'Fork from here');
   const rewind = element('button', 'rewind', 'Rewind to here');
   fork.type = rewind.type = 'button';
   fork.addEventListener('click', () => forkFrom(Number(entry.dataset.seq)));
   rewind.addEventListener('click', () => rewindTo(Number(entry.dataset.seq)));
-  bar.append(fork, rewind);
+  bar.append(seq, fork, rewind);
   return bar;
 }
 
@@ -187,7 +194,9 @@ function describe(name, value) {
 async function showDetails() {
   const info = state.info = await api(`/v1/sessions/${encodeURIComponent(state.sessionId)}`);
   $('details').replaceChildren();
-  describe('Items', [`${info.itemCount} (newest #${info.lastSeq})`]);
+  // lastSeq never moves back (a rewind or trim leaves it), so the newest seq is the transcript's last entry's.
+  const newest = $('transcript').lastElementChild?.dataset.seq;
+  describe('Items', [info.itemCount > 0 && newest ? `${info.itemCount} (newest #${newest})` : `${info.itemCount}`]);
   if (info.forkedFrom) {
     const parent = state.sessions.find(s => s.sessionId === info.forkedFrom.sessionId);
     describe('Forked from', [sessionButton(info.forkedFrom.sessionId, parent?.title || info.forkedFrom.sessionId), ` at #${info.forkedFrom.seq}`]);
@@ -204,6 +213,14 @@ async function showDetails() {
     describe('Keeps', [`at most ${caps.join(' and ')}; ${info.trimmedItems ?? 0} trimmed so far`]);
   }
   $('details').hidden = false;
+  const listed = state.sessions.findIndex(s => s.sessionId === info.sessionId);
+  if (listed >= 0) state.sessions[listed] = info;
+  const summary = document.querySelector(`nav button[data-session-id="${CSS.escape(info.sessionId)}"] small`);
+  if (summary) summary.textContent = summaryOf(info);
+}
+
+function summaryOf(info) {
+  return `${info.itemCount} item${info.itemCount === 1 ? '' : 's'} · ${new Date(info.updatedAt).toLocaleString()}${info.forkedFrom ? ' · fork' : ''}`;
 }
 
 async function loadTranscript() {
@@ -268,9 +285,9 @@ async function open(info) {
   $('live').textContent = '';
   $('details').hidden = true;
   try {
+    await loadTranscript();
     await showDetails();
     $('title').textContent = state.info.title || state.info.sessionId;
-    await loadTranscript();
     state.stream = new AbortController();
     follow(info.sessionId, state.stream.signal);
   } catch (error) {
@@ -289,9 +306,7 @@ async function list() {
       button.type = 'button';
       button.dataset.sessionId = info.sessionId;
       button.setAttribute('aria-current', String(info.sessionId === state.sessionId));
-      const fork = info.forkedFrom ? ' · fork' : '';
-      button.append(element('strong', '', info.title || info.sessionId),
-        element('small', '', `${info.itemCount} items · ${new Date(info.updatedAt).toLocaleString()}${fork}`));
+      button.append(element('strong', '', info.title || info.sessionId), element('small', '', summaryOf(info)));
       button.addEventListener('click', () => open(info));
       const item = element('li');
       item.append(button);
