@@ -202,3 +202,26 @@ test('writers appending while a rewind and then a fork run: every append wholly 
   assert.deepEqual((await allItems(fork.sessionId)).map(i => [i.seq, i.item]), sourcePrefix.map(i => [i.seq, i.item]),
     'the fork equals the source through the seq it was forked at');
 });
+
+test('a fork whose answer is lost is retried when it carries an operationId (one fork), and not without one', async () => {
+  await client.appendItems('fork-lost', { userId: 'lena', items: messages('l', 2) });
+  let forkRequests = 0;
+  /** Passes every request to the silo, but loses the answer to the first fork request after the silo made the fork. */
+  const losingFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (String(input).endsWith('/fork') && ++forkRequests === 1) throw new TypeError('fetch failed (answer lost)');
+    return response;
+  };
+  const flaky = new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey, fetch: losingFetch });
+
+  const fork = await flaky.forkSession('fork-lost', { operationId: 'lost-op' });
+
+  assert.equal(forkRequests, 2, 'sent again after the lost answer');
+  assert.deepEqual(fork.forkedFrom, { sessionId: 'fork-lost', seq: 2 });
+  await until(async () => (await client.listSessions('lena')).sessions.some(s => s.sessionId === fork.sessionId), 'the fork listed');
+  assert.deepEqual((await client.listSessions('lena')).sessions.filter(s => s.forkedFrom).map(s => s.sessionId), [fork.sessionId], 'one fork');
+
+  forkRequests = 0;
+  await assert.rejects(flaky.forkSession('fork-lost'), TypeError, 'without an operationId a lost answer is not repeated');
+  assert.equal(forkRequests, 1);
+});
