@@ -3,7 +3,7 @@ import { SessionsApiError, SessionsCorsError } from './errors.js';
 import { readEvents } from './events.js';
 import { TokenCache, type TokenGrant } from './tokenCache.js';
 import type {
-  AppendItemsRequest, AppendResult, CreateSessionRequest, HistoryTransaction, ItemsPage, ItemsQuery, JsonObject, Problem,
+  AppendItemsRequest, AppendResult, CreateSessionRequest, ForkSessionRequest, HistoryTransaction, ItemsPage, ItemsQuery, JsonObject, Problem,
   RewindResult, SessionEvent, SessionInfo, SessionListPage, StoredItem, UserToken,
 } from './types.js';
 
@@ -47,6 +47,13 @@ export class SessionsClient {
 
   async deleteSession(sessionId: string): Promise<void> {
     await this.send('DELETE', session(sessionId));
+  }
+
+  /** A new session (201) holding this one's items through `throughSeq` and its data values; its `forkedFrom` names
+   * the source. With an operationId it is safe to retry: a retry answers the same new session. */
+  forkSession(sessionId: string, request: ForkSessionRequest = {}): Promise<SessionInfo> {
+    const { sessionId: newSessionId, userId, throughSeq, title, metadata, ttlSeconds, operationId } = request;
+    return this.send('POST', session(sessionId) + '/fork', { sessionId: newSessionId, userId, throughSeq, title, metadata, ttlSeconds, operationId });
   }
 
   /** Without afterSeq: the newest `limit` items (all when omitted), oldest first; with it, the items after that seq. */

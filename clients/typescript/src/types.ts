@@ -16,12 +16,20 @@ export interface SessionInfo {
   metadata: JsonObject | null;
   expiresAt: string | null;
   tokenTotal: number;
+  /** For a fork: the session it was forked from and the seq it was forked through; null otherwise. */
+  forkedFrom: ForkOrigin | null;
   /** The session's item cap (the oldest items beyond it are trimmed by the append that exceeds it); null = none. */
-  maxItems?: number | null;
+  maxItems: number | null;
   /** How many items the cap has removed, in all. */
-  trimmedItems?: number;
+  trimmedItems: number;
   /** Token usage of every append that carried usage, also per model and per agent; null until one did. */
   usage: SessionUsage | null;
+}
+
+/** Where a fork came from: the source session and the last seq it copied. */
+export interface ForkOrigin {
+  sessionId: string;
+  seq: number;
 }
 
 /** What one turn (an agent run, a model response) used, as an append carries it. */
@@ -128,6 +136,22 @@ export interface AppendItemsRequest<TItem = JsonObject> {
   usage?: TurnUsage;
   /** The session's item cap from this append on (a batch larger than the cap is refused). */
   maxItems?: number;
+}
+
+/** A new session holding the source's items through `throughSeq` (all when omitted) and its data values. */
+export interface ForkSessionRequest {
+  /** The new session's id; generated when omitted (with an operationId, the same one on every retry). */
+  sessionId?: string;
+  /** The new session's owner; the source's when omitted. */
+  userId?: string;
+  /** The last seq to copy (0: none); every item when omitted. Beyond the source's lastSeq is refused (400). */
+  throughSeq?: number;
+  /** Title, metadata and TTL default to the source's. */
+  title?: string;
+  metadata?: JsonObject;
+  ttlSeconds?: number;
+  /** Makes the fork safe to retry: a retry answers the same session and copies nothing more. */
+  operationId?: string;
 }
 
 /** What a rewind removed; lastSeq never moves back (seqs are not reused). */

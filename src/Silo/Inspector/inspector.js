@@ -1,16 +1,19 @@
 'use strict';
-// The conversation inspector: lists a user's conversations and shows one as a transcript, following it live.
+// The conversation inspector: lists a user's conversations and shows one as a transcript, following it live, with
+// its fork parent and forks, usage and cap; an item can be forked from or rewound to.
 // Credentials come from the form or the page's fragment (#token=…&user=…), which browsers never send to a server.
 
-const state = { token: '', user: '', sessionId: null, stream: null, outputs: new Map(), calls: new Map() };
+const state = { token: '', user: '', sessionId: null, info: null, sessions: [], stream: null, outputs: new Map(), calls: new Map() };
 const $ = id => document.getElementById(id);
 
 function headers(extra = {}) {
   return state.token ? { ...extra, Authorization: `Bearer ${state.token}` } : extra;
 }
 
-async function api(path) {
-  const response = await fetch(path, { headers: headers() });
+async function api(path, { method = 'GET', body } = {}) {
+  const init = { method, headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(path, init);
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
     throw new Error(problem.detail || problem.title || `HTTP ${response.status}`);
@@ -54,14 +57,19 @@ function outputText(item) {
   return JSON.stringify(output);
 }
 
-/** One transcript entry for an item; tool outputs attach to their call's entry instead. */
-function render(item) {
+/** One transcript entry for an item; tool outputs attach to their call's entry instead, which then stands for both
+ * (its seq becomes the output's, so forking or rewinding there never splits a call from its output). */
+function render(item, seq) {
   const type = item.type ?? (item.role ? 'message' : 'unknown');
   if (type === 'function_call_result' || type === 'function_call_output') {
     const text = outputText(item);
     const call = state.calls.get(callIdOf(item));
-    if (call) call.querySelector('.output').textContent = `→ ${text}`;
-    else state.outputs.set(callIdOf(item), text);
+    if (call) {
+      call.querySelector('.output').textContent = `→ ${text}`;
+      setSeq(call, seq);
+    } else {
+      state.outputs.set(callIdOf(item), { text, seq });
+    }
     return null;
   }
   let entry;
@@ -86,22 +94,133 @@ function render(item) {
     entry = element('li', 'entry');
     entry.append(element('div', 'kind', type), element('pre', '', JSON.stringify(item, null, 2)));
   }
+  entry.append(actions(entry));
+  setSeq(entry, seq);
   const pending = state.outputs.get(callIdOf(item));
   if (pending !== undefined && entry.querySelector('.output')) {
-    entry.querySelector('.output').textContent = `→ ${pending}`;
+    entry.querySelector('.output').textContent = `→ ${pending.text}`;
+    setSeq(entry, pending.seq);
     state.outputs.delete(callIdOf(item));
   }
   return entry;
 }
 
+/** The seq an entry's buttons act on, shown on it so the dialog's "#N" can be found in the transcript. */
+function setSeq(entry, seq) {
+  entry.dataset.seq = seq;
+  entry.querySelector('.seq').textContent = `#${seq}`;
+}
+
+function actions(entry) {
+  const bar = element('div', 'actions');
+  const seq = element('span', 'seq');
+  const fork = element('button', 'fork', 'Fork from here');
+  const rewind = element('button', 'rewind', 'Rewind to here');
+  fork.type = rewind.type = 'button';
+  fork.addEventListener('click', () => forkFrom(Number(entry.dataset.seq)));
+  rewind.addEventListener('click', () => rewindTo(Number(entry.dataset.seq)));
+  bar.append(seq, fork, rewind);
+  return bar;
+}
+
 function show(items) {
   for (const stored of items) {
-    const entry = render(stored.item);
-    if (entry) {
-      entry.dataset.seq = stored.seq;
-      $('transcript').append(entry);
-    }
+    const entry = render(stored.item, stored.seq);
+    if (entry) $('transcript').append(entry);
   }
+}
+
+/** Asks in the page's own dialog; true when the person confirms. */
+function confirmed(text) {
+  const dialog = $('confirm');
+  $('confirm-text').textContent = text;
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise(resolve => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'yes'), { once: true }));
+}
+
+async function forkFrom(seq) {
+  const source = state.info;
+  if (!(await confirmed(`Fork “${source.title || source.sessionId}” through item #${seq} into a new conversation?`))) return;
+  try {
+    const fork = await api(`/v1/sessions/${encodeURIComponent(source.sessionId)}/fork`, {
+      method: 'POST', body: { throughSeq: seq, title: `${source.title || source.sessionId} (fork)` },
+    });
+    await list();
+    await openById(fork.sessionId);
+  } catch (error) {
+    $('live').textContent = `Could not fork: ${error.message}`;
+  }
+}
+
+async function rewindTo(seq) {
+  const sessionId = state.sessionId;
+  if (!(await confirmed(`Remove every item after #${seq}? This cannot be undone.`))) return;
+  try {
+    const result = await api(`/v1/sessions/${encodeURIComponent(sessionId)}/items?afterSeq=${seq}`, { method: 'DELETE' });
+    if (state.sessionId !== sessionId) return;
+    await loadTranscript();
+    await showDetails();
+    $('live').textContent = `Removed ${result.removedCount} item${result.removedCount === 1 ? '' : 's'} after #${seq}.`;
+  } catch (error) {
+    $('live').textContent = `Could not rewind: ${error.message}`;
+  }
+}
+
+function sessionButton(sessionId, text) {
+  const button = element('button', '', text);
+  button.type = 'button';
+  button.addEventListener('click', () => openById(sessionId));
+  return button;
+}
+
+function tokens(totals) {
+  const parts = [`${totals.inputTokens.toLocaleString()} in`, `${totals.outputTokens.toLocaleString()} out`,
+    `${totals.totalTokens.toLocaleString()} tokens`];
+  if (totals.cachedTokens) parts.push(`${totals.cachedTokens.toLocaleString()} cached`);
+  if (totals.reasoningTokens) parts.push(`${totals.reasoningTokens.toLocaleString()} reasoning`);
+  parts.push(`${totals.requests.toLocaleString()} request${totals.requests === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
+
+function describe(name, value) {
+  const term = element('dt', '', name);
+  const definition = element('dd');
+  definition.append(...value);
+  $('details').append(term, definition);
+}
+
+/** The session's fork parent and forks, usage and cap, from a fresh read of its description. */
+async function showDetails() {
+  const info = state.info = await api(`/v1/sessions/${encodeURIComponent(state.sessionId)}`);
+  $('details').replaceChildren();
+  // lastSeq never moves back (a rewind or trim leaves it), so the newest seq is the transcript's last entry's.
+  const newest = $('transcript').lastElementChild?.dataset.seq;
+  describe('Items', [info.itemCount > 0 && newest ? `${info.itemCount} (newest #${newest})` : `${info.itemCount}`]);
+  if (info.forkedFrom) {
+    const parent = state.sessions.find(s => s.sessionId === info.forkedFrom.sessionId);
+    describe('Forked from', [sessionButton(info.forkedFrom.sessionId, parent?.title || info.forkedFrom.sessionId), ` at #${info.forkedFrom.seq}`]);
+  }
+  const forks = state.sessions.filter(s => s.forkedFrom?.sessionId === info.sessionId);
+  if (forks.length > 0) describe('Forks', forks.flatMap((fork, i) => [i > 0 ? ' ' : '', sessionButton(fork.sessionId, fork.title || fork.sessionId)]));
+  if (info.usage) {
+    describe('Usage', [tokens(info.usage)]);
+    for (const [model, totals] of Object.entries(info.usage.byModel ?? {})) describe(`· ${model}`, [tokens(totals)]);
+    for (const [agent, totals] of Object.entries(info.usage.byAgent ?? {})) describe(`· agent ${agent}`, [tokens(totals)]);
+  }
+  if (info.maxItems != null || info.maxBytes != null) {
+    const caps = [info.maxItems != null ? `${info.maxItems} items` : '', info.maxBytes != null ? `${info.maxBytes} bytes` : ''].filter(Boolean);
+    describe('Keeps', [`at most ${caps.join(' and ')}; ${info.trimmedItems ?? 0} trimmed so far`]);
+  }
+  $('details').hidden = false;
+  const listed = state.sessions.findIndex(s => s.sessionId === info.sessionId);
+  if (listed >= 0) state.sessions[listed] = info;
+  const summary = document.querySelector(`nav button[data-session-id="${CSS.escape(info.sessionId)}"] small`);
+  if (summary) summary.textContent = summaryOf(info);
+}
+
+function summaryOf(info) {
+  return `${info.itemCount} item${info.itemCount === 1 ? '' : 's'} · ${new Date(info.updatedAt).toLocaleString()}${info.forkedFrom ? ' · fork' : ''}`;
 }
 
 async function loadTranscript() {
@@ -142,6 +261,7 @@ async function follow(sessionId, signal) {
           if (event.type === 'append') show(event.items);
           else if (event.type === 'deleted') { $('live').textContent = 'This conversation was deleted.'; return; }
           else await loadTranscript();
+          if (state.sessionId === sessionId) await showDetails();
         }
       }
     } catch (error) {
@@ -152,14 +272,22 @@ async function follow(sessionId, signal) {
   }
 }
 
-async function open(info, button) {
+async function openById(sessionId) {
+  const info = state.sessions.find(s => s.sessionId === sessionId) ?? { sessionId };
+  await open(info);
+}
+
+async function open(info) {
   state.stream?.abort();
   state.sessionId = info.sessionId;
-  document.querySelectorAll('nav button').forEach(b => b.setAttribute('aria-current', String(b === button)));
+  document.querySelectorAll('nav button').forEach(b => b.setAttribute('aria-current', String(b.dataset.sessionId === info.sessionId)));
   $('title').textContent = info.title || info.sessionId;
   $('live').textContent = '';
+  $('details').hidden = true;
   try {
     await loadTranscript();
+    await showDetails();
+    $('title').textContent = state.info.title || state.info.sessionId;
     state.stream = new AbortController();
     follow(info.sessionId, state.stream.signal);
   } catch (error) {
@@ -172,12 +300,14 @@ async function list() {
   $('sessions-status').textContent = 'Loading…';
   try {
     const page = await api(`/v1/users/${encodeURIComponent(state.user)}/sessions?limit=100`);
+    state.sessions = page.sessions;
     for (const info of page.sessions) {
       const button = element('button');
       button.type = 'button';
-      button.append(element('strong', '', info.title || info.sessionId),
-        element('small', '', `${info.itemCount} items · ${new Date(info.updatedAt).toLocaleString()}`));
-      button.addEventListener('click', () => open(info, button));
+      button.dataset.sessionId = info.sessionId;
+      button.setAttribute('aria-current', String(info.sessionId === state.sessionId));
+      button.append(element('strong', '', info.title || info.sessionId), element('small', '', summaryOf(info)));
+      button.addEventListener('click', () => open(info));
       const item = element('li');
       item.append(button);
       $('sessions').append(item);
