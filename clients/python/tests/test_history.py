@@ -119,6 +119,10 @@ async def test_max_items_on_an_append_caps_the_session_from_then_on(async_client
     with pytest.raises(BadRequestError) as refused:
         await async_client.append_items(session_id, [{"n": 6}], max_items=0)
     assert refused.value.field == "maxItems"
+    with pytest.raises(BadRequestError) as too_big:
+        await async_client.append_items(session_id, [{"n": 6}, {"n": 7}, {"n": 8}])
+    assert too_big.value.limit == 2  # a batch is never split
+    assert (await async_client.get_session(session_id)) == info
 
 
 def test_a_stream_from_after_seq_sends_the_stored_items_once_then_the_changes(client: SessionsClient, user_id: str, session_id: str) -> None:
