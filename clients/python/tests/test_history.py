@@ -136,6 +136,8 @@ def test_a_stream_from_after_seq_sends_the_stored_items_once_then_the_changes(cl
 
     later = follow(client, session_id, after_seq=8)
     assert [i.seq for i in later.get(timeout=30).items] == [9, 10, 11]
+    resumed = next(client.stream_events(session_id, last_event_id=stored.id, after_seq=0))  # the event id wins
+    assert [i.seq for i in resumed.items] == [11]
     with pytest.raises(BadRequestError) as refused:
         next(client.stream_events(session_id, after_seq=-1))
     assert refused.value.field == "afterSeq"
