@@ -26,6 +26,14 @@ def follow(client: SessionsClient, session_id: str, after_seq: int) -> queue.Que
     return seen
 
 
+def delete_and_wait(client: SessionsClient, session_id: str, *followers: queue.Queue[SessionEvent]) -> None:
+    """Deletes the session and waits until every follower saw it, so no stream outlives the test's client."""
+    client.delete_session(session_id)
+    for seen in followers:
+        while seen.get(timeout=30).type != "deleted":
+            pass
+
+
 def test_a_fork_holds_the_source_through_a_seq_and_a_retry_returns_the_same_fork(client: SessionsClient, user_id: str, session_id: str) -> None:
     client.create_session(user_id, session_id=session_id, title="Source", metadata={"plan": "pro"})
     client.append_items(session_id, [{"n": n} for n in range(1, 6)], operation_id="five")
@@ -81,8 +89,7 @@ def test_a_rewind_removes_the_items_after_a_seq_once_with_one_event(client: Sess
     with pytest.raises(BadRequestError) as beyond:
         client.rewind_items(session_id, 7)
     assert beyond.value.field == "afterSeq"
-    client.delete_session(session_id)
-    assert seen.get(timeout=30).type == "deleted"
+    delete_and_wait(client, session_id, seen)
 
 
 async def test_the_async_client_rewinds_and_a_missing_session_is_not_found(async_client: AsyncSessionsClient, user_id: str, session_id: str) -> None:
@@ -107,7 +114,7 @@ def test_a_session_capped_at_max_items_trims_its_oldest_items_with_a_trim_event(
     events = [seen.get(timeout=30), seen.get(timeout=30)]
     trims = [(e.first_seq, e.last_seq) for e in events if e.type == "trim"]
     assert trims == [(1, 2)] and [e.type for e in events].count("append") == 1
-    client.delete_session(session_id)
+    delete_and_wait(client, session_id, seen)
 
 
 async def test_max_items_on_an_append_caps_the_session_from_then_on(async_client: AsyncSessionsClient, user_id: str, session_id: str) -> None:
@@ -141,7 +148,7 @@ def test_a_stream_from_after_seq_sends_the_stored_items_once_then_the_changes(cl
     with pytest.raises(BadRequestError) as refused:
         next(client.stream_events(session_id, after_seq=-1))
     assert refused.value.field == "afterSeq"
-    client.delete_session(session_id)
+    delete_and_wait(client, session_id, seen, later)
 
 
 async def test_a_stream_opened_beside_writers_gets_every_item_once_in_order(async_client: AsyncSessionsClient, user_id: str, session_id: str) -> None:
