@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from typing import Callable
+
 import pytest
 
 from orleans_sessions import AgentSession, NotFoundError, SessionsClient
@@ -59,7 +62,9 @@ def test_listing_clear_and_delete_touch_one_conversation(client: SessionsClient,
     second = AgentSession.create(user_id, client=client)
     first.store_exchange("a", "b", agent_name="one")
     second.store_exchange("c", "d", agent_name="two")
-    assert [s.conversation_id for s in AgentSession.list_conversations(user_id, client=client)] == [second.conversation_id, first.conversation_id]
+    # A write moves its session up the listing within Sessions:IndexTouchInterval (250 ms), off the write's round trip.
+    newest_first = [second.conversation_id, first.conversation_id]
+    assert within(5.0, lambda: [s.conversation_id for s in AgentSession.list_conversations(user_id, client=client)] == newest_first)
     assert [s.session_id for s in AgentSession.list_sessions(user_id, client=client)] == [second.conversation_id, first.conversation_id]
 
     first.clear()
@@ -118,3 +123,13 @@ async def test_store_agent_result_keeps_every_item_of_the_run_and_its_last_agent
     again = await Runner.run(Agent(name="closer"), other_input)
     session.store_agent_result(again)
     assert session.message_count() == 4 + 2 and session.current_agent == "closer"
+
+
+def within(seconds: float, condition: Callable[[], bool]) -> bool:
+    """Whether ``condition`` holds by the deadline, asked again until then."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

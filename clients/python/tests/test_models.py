@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from orleans_sessions._models import parse_time
-from orleans_sessions._requests import get_items, retry_wait
+from orleans_sessions._requests import events_query, fork_session, get_items, retry_wait, rewind_items
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -26,3 +26,14 @@ def test_times_as_dotnet_writes_them_parse_on_every_supported_python(text: str, 
 def test_retry_after_is_followed_within_bounds_and_a_bad_one_falls_back(header: str, wait: float) -> None:
     unavailable = httpx.Response(503, headers={"Retry-After": header})
     assert retry_wait(get_items("s"), 0, 3, unavailable) == wait
+
+
+def test_a_fork_or_rewind_is_repeatable_only_with_an_operation_id() -> None:
+    assert rewind_items("s", 2, "op-1").repeatable and not rewind_items("s", 2).repeatable
+    assert rewind_items("s", 0).params == {"afterSeq": "0"}
+    assert fork_session("s", operation_id="op-1").repeatable and not fork_session("s", through_seq=3).repeatable
+
+
+def test_a_stream_sends_after_seq_until_it_has_an_event_id_to_resume_from() -> None:
+    assert events_query(0, None) == {"afterSeq": "0"}
+    assert events_query(5, "event-7") == {} and events_query(None, None) == {}

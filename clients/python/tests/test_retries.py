@@ -87,3 +87,35 @@ def test_retries_stop_after_the_configured_count(cluster: Cluster, proxy: Faulty
         with pytest.raises(UnavailableError):
             client.get_items(session_id)
     assert len(proxy.faults.seen) == 3 and proxy.faults.unavailable == 2
+
+
+def test_a_fork_whose_answer_was_lost_is_sent_again_with_its_operation_id_and_forks_once(cluster: Cluster, proxy: FaultyProxy, user_id: str, session_id: str) -> None:
+    proxy.faults.matches = lambda method, path: method == "POST" and path.endswith("/fork")
+    proxy.faults.drop_after_forwarding = 1
+    with SessionsClient(proxy.url, api_key=cluster.api_key) as client:
+        client.append_items(session_id, [{"n": 1}], operation_id="first", user_id=user_id)
+        fork = client.fork_session(session_id, operation_id="fork-lost")
+        assert fork.forked_from is not None and fork.forked_from.session_id == session_id
+        assert {s.session_id for s in client.list_all_sessions(user_id)} == {session_id, fork.session_id}
+    assert len(proxy.faults.seen) == 2 and proxy.faults.seen[0].body == proxy.faults.seen[1].body
+
+
+def test_a_fork_without_an_operation_id_is_sent_once(cluster: Cluster, proxy: FaultyProxy, user_id: str, session_id: str) -> None:
+    proxy.faults.matches = lambda method, path: method == "POST" and path.endswith("/fork")
+    proxy.faults.drop_after_forwarding = 1
+    with SessionsClient(proxy.url, api_key=cluster.api_key) as client:
+        client.append_items(session_id, [{"n": 1}], operation_id="first", user_id=user_id)
+        with pytest.raises(httpx.TransportError):
+            client.fork_session(session_id)
+    assert len(proxy.faults.seen) == 1
+
+
+async def test_a_rewind_whose_answer_was_lost_is_sent_again_with_its_operation_id_and_done_once(cluster: Cluster, proxy: FaultyProxy, user_id: str, session_id: str) -> None:
+    proxy.faults.matches = lambda method, path: method == "DELETE" and "/items?" in path
+    proxy.faults.drop_after_forwarding = 1
+    async with AsyncSessionsClient(proxy.url, api_key=cluster.api_key) as client:
+        await client.append_items(session_id, [{"n": 1}, {"n": 2}, {"n": 3}], operation_id="three", user_id=user_id)
+        rewound = await client.rewind_items(session_id, 1, operation_id="rewind-lost")
+        assert (rewound.after_seq, rewound.removed_count, rewound.last_seq) == (1, 2, 3)
+        assert [s.seq for s in (await client.get_items(session_id)).items] == [1]
+    assert [seen.path for seen in proxy.faults.seen] == [f"/v1/sessions/{session_id}/items?afterSeq=1&operationId=rewind-lost"] * 2

@@ -10,7 +10,7 @@ import httpx
 
 from . import _requests as api
 from ._events import RECONNECT_DELAY, STREAM_TIMEOUT, EventParser, reopen_after, stream_headers
-from ._models import AppendResult, ItemsPage, SessionEvent, SessionInfo, SessionListPage, StoredItem, TurnUsage, UserToken
+from ._models import AppendResult, ItemsPage, RewindResult, SessionEvent, SessionInfo, SessionListPage, StoredItem, TurnUsage, UserToken
 from ._options import AsyncTokenSource, ClientOptions, as_timeout
 
 T = TypeVar("T")
@@ -38,8 +38,14 @@ class AsyncSessionsClient:
         await self._http.aclose()
 
     async def create_session(self, user_id: str | None = None, *, session_id: str | None = None, title: str | None = None,
-                             ttl_seconds: int | None = None, metadata: Mapping[str, Any] | None = None) -> SessionInfo:
-        return await self._call(api.create_session(user_id, session_id, title, ttl_seconds, metadata))
+                             ttl_seconds: int | None = None, metadata: Mapping[str, Any] | None = None,
+                             max_items: int | None = None) -> SessionInfo:
+        return await self._call(api.create_session(user_id, session_id, title, ttl_seconds, metadata, max_items))
+
+    async def fork_session(self, session_id: str, *, new_session_id: str | None = None, user_id: str | None = None,
+                           through_seq: int | None = None, title: str | None = None, metadata: Mapping[str, Any] | None = None,
+                           ttl_seconds: int | None = None, operation_id: str | None = None) -> SessionInfo:
+        return await self._call(api.fork_session(session_id, new_session_id, user_id, through_seq, title, metadata, ttl_seconds, operation_id))
 
     async def get_session(self, session_id: str) -> SessionInfo:
         return await self._call(api.get_session(session_id))
@@ -53,8 +59,10 @@ class AsyncSessionsClient:
 
     async def append_items(self, session_id: str, items: Sequence[Mapping[str, Any]], *, operation_id: str | None = None,
                            agent: str | None = None, user_id: str | None = None, tokens: int | None = None,
-                           ttl_seconds: int | None = None, usage: TurnUsage | Mapping[str, Any] | None = None) -> AppendResult:
-        return await self._call(api.append_items(session_id, items, operation_id, agent, user_id, tokens, ttl_seconds, usage))
+                           ttl_seconds: int | None = None, usage: TurnUsage | Mapping[str, Any] | None = None,
+                           max_items: int | None = None) -> AppendResult:
+        return await self._call(api.append_items(session_id, items, operation_id, agent, user_id, tokens, ttl_seconds, usage,
+                                                 max_items))
 
     async def replace_items(self, session_id: str, items: Sequence[Mapping[str, Any]], *, operation_id: str | None = None) -> AppendResult:
         return await self._call(api.replace_items(session_id, items, operation_id))
@@ -67,6 +75,9 @@ class AsyncSessionsClient:
 
     async def clear_items(self, session_id: str, *, reset_agents: bool = False) -> None:
         await self._send(api.clear_items(session_id, reset_agents))
+
+    async def rewind_items(self, session_id: str, after_seq: int, *, operation_id: str | None = None) -> RewindResult:
+        return await self._call(api.rewind_items(session_id, after_seq, operation_id))
 
     async def track_agent(self, session_id: str, agent: str) -> SessionInfo:
         return await self._call(api.track_agent(session_id, agent))
@@ -105,11 +116,13 @@ class AsyncSessionsClient:
     async def create_user_token(self, user_id: str, *, ttl_seconds: int | None = None) -> UserToken:
         return await self._call(api.create_user_token(user_id, ttl_seconds))
 
-    async def stream_events(self, session_id: str, *, last_event_id: str | None = None) -> AsyncIterator[SessionEvent]:
+    async def stream_events(self, session_id: str, *, last_event_id: str | None = None,
+                            after_seq: int | None = None) -> AsyncIterator[SessionEvent]:
         while True:
             try:
                 headers = stream_headers(await self._headers(), last_event_id)
-                async with self._http.stream("GET", api.events(session_id), headers=headers, timeout=STREAM_TIMEOUT) as response:
+                async with self._http.stream("GET", api.events(session_id), params=api.events_query(after_seq, last_event_id),
+                                             headers=headers, timeout=STREAM_TIMEOUT) as response:
                     if not response.is_success:
                         await response.aread()
                         raise api.api_error(response)

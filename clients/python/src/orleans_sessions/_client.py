@@ -10,7 +10,7 @@ import httpx
 
 from . import _requests as api
 from ._events import RECONNECT_DELAY, STREAM_TIMEOUT, EventParser, reopen_after, stream_headers
-from ._models import AppendResult, ItemsPage, SessionEvent, SessionInfo, SessionListPage, StoredItem, TurnUsage, UserToken
+from ._models import AppendResult, ItemsPage, RewindResult, SessionEvent, SessionInfo, SessionListPage, StoredItem, TurnUsage, UserToken
 from ._options import ClientOptions, TokenSource, as_timeout
 from ._transport import blocking_transport
 
@@ -42,10 +42,20 @@ class SessionsClient:
         self._http.close()
 
     def create_session(self, user_id: str | None = None, *, session_id: str | None = None, title: str | None = None,
-                       ttl_seconds: int | None = None, metadata: Mapping[str, Any] | None = None) -> SessionInfo:
+                       ttl_seconds: int | None = None, metadata: Mapping[str, Any] | None = None,
+                       max_items: int | None = None) -> SessionInfo:
         """Creates a session (``user_id`` is required with an API key; a user token's user otherwise); the id is
         generated when not given. ConflictError if it exists."""
-        return self._call(api.create_session(user_id, session_id, title, ttl_seconds, metadata))
+        return self._call(api.create_session(user_id, session_id, title, ttl_seconds, metadata, max_items))
+
+    def fork_session(self, session_id: str, *, new_session_id: str | None = None, user_id: str | None = None,
+                     through_seq: int | None = None, title: str | None = None, metadata: Mapping[str, Any] | None = None,
+                     ttl_seconds: int | None = None, operation_id: str | None = None) -> SessionInfo:
+        """A new session holding the items of ``session_id`` through ``through_seq`` (all when None), with their seqs,
+        and its data values; owner, title, metadata and TTL are the source's unless given. ``new_session_id`` is
+        generated when None; with an ``operation_id`` a repeat returns the same fork (and the client repeats it
+        after a dropped connection)."""
+        return self._call(api.fork_session(session_id, new_session_id, user_id, through_seq, title, metadata, ttl_seconds, operation_id))
 
     def get_session(self, session_id: str) -> SessionInfo:
         return self._call(api.get_session(session_id))
@@ -61,10 +71,12 @@ class SessionsClient:
 
     def append_items(self, session_id: str, items: Sequence[Mapping[str, Any]], *, operation_id: str | None = None,
                      agent: str | None = None, user_id: str | None = None, tokens: int | None = None,
-                     ttl_seconds: int | None = None, usage: TurnUsage | Mapping[str, Any] | None = None) -> AppendResult:
+                     ttl_seconds: int | None = None, usage: TurnUsage | Mapping[str, Any] | None = None,
+                     max_items: int | None = None) -> AppendResult:
         """Appends a batch atomically. With an ``operation_id`` a repeat is stored once (and the client repeats it
         after a dropped connection); ``user_id`` creates a missing session for that user."""
-        return self._call(api.append_items(session_id, items, operation_id, agent, user_id, tokens, ttl_seconds, usage))
+        return self._call(api.append_items(session_id, items, operation_id, agent, user_id, tokens, ttl_seconds, usage,
+                                           max_items))
 
     def replace_items(self, session_id: str, items: Sequence[Mapping[str, Any]], *, operation_id: str | None = None) -> AppendResult:
         """Replaces the whole history in one step (compaction)."""
@@ -81,6 +93,12 @@ class SessionsClient:
 
     def clear_items(self, session_id: str, *, reset_agents: bool = False) -> None:
         self._send(api.clear_items(session_id, reset_agents))
+
+    def rewind_items(self, session_id: str, after_seq: int, *, operation_id: str | None = None) -> RewindResult:
+        """Removes every item after ``after_seq`` in one step (one "rewind" event); ``last_seq`` stays, so seqs are
+        not reused. With an ``operation_id`` a repeat is done once (and the client repeats it after a dropped
+        connection)."""
+        return self._call(api.rewind_items(session_id, after_seq, operation_id))
 
     def track_agent(self, session_id: str, agent: str) -> SessionInfo:
         return self._call(api.track_agent(session_id, agent))
@@ -123,14 +141,15 @@ class SessionsClient:
         """With a tenant's API key: a short-lived token for one user, for that user's browser to hold."""
         return self._call(api.create_user_token(user_id, ttl_seconds))
 
-    def stream_events(self, session_id: str, *, last_event_id: str | None = None) -> Iterator[SessionEvent]:
+    def stream_events(self, session_id: str, *, last_event_id: str | None = None, after_seq: int | None = None) -> Iterator[SessionEvent]:
         """The session's changes as they happen, on any silo, each once and in order: after ``last_event_id`` (an
-        event's id), else from the next change. A dropped connection is opened again from the last event. Ends
-        after a "deleted" event, or when the caller stops iterating."""
+        event's id); else with ``after_seq`` first the stored items after that seq as one "append" event (0: all),
+        then every change after them; else from the next change. A dropped connection is opened again from the
+        last event. Ends after a "deleted" event, or when the caller stops iterating."""
         while True:
             try:
-                with self._http.stream("GET", api.events(session_id), headers=stream_headers(self._headers(), last_event_id),
-                                       timeout=STREAM_TIMEOUT) as response:
+                with self._http.stream("GET", api.events(session_id), params=api.events_query(after_seq, last_event_id),
+                                       headers=stream_headers(self._headers(), last_event_id), timeout=STREAM_TIMEOUT) as response:
                     if not response.is_success:
                         response.read()
                         raise api.api_error(response)

@@ -69,6 +69,17 @@ class SessionUsage(UsageTotals):
 
 
 @dataclass(frozen=True)
+class ForkOrigin:
+    """The session a fork was made from, and the seq through which the fork holds its items (with their seqs)."""
+    session_id: str
+    seq: int
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> ForkOrigin:
+        return cls(session_id=json["sessionId"], seq=json["seq"])
+
+
+@dataclass(frozen=True)
 class SessionInfo:
     session_id: str
     user_id: str
@@ -83,6 +94,12 @@ class SessionInfo:
     metadata: JsonObject | None
     expires_at: datetime | None
     token_total: int = 0
+    forked_from: ForkOrigin | None = None
+    """For a fork: the source session and the seq it was copied through; None otherwise."""
+    max_items: int | None = None
+    """The session's item cap (the oldest items are trimmed beyond it); None for none."""
+    trimmed_items: int = 0
+    """How many items the cap has removed, in all."""
     usage: SessionUsage | None = None
     """Token usage of every append that carried usage; None until one did."""
 
@@ -102,6 +119,9 @@ class SessionInfo:
             metadata=json.get("metadata"),
             expires_at=parse_time(json.get("expiresAt")),
             token_total=json.get("tokenTotal", 0),
+            forked_from=ForkOrigin.from_json(json["forkedFrom"]) if json.get("forkedFrom") else None,
+            max_items=json.get("maxItems"),
+            trimmed_items=json.get("trimmedItems", 0),
             usage=SessionUsage.from_json(json["usage"]) if json.get("usage") else None,
         )
 
@@ -140,6 +160,19 @@ class AppendResult:
 
 
 @dataclass(frozen=True)
+class RewindResult:
+    """What a rewind did: it removed ``removed_count`` items, every one after ``after_seq``. ``last_seq`` does not
+    move back: seqs are never reused, so the next append gets ``last_seq + 1``."""
+    after_seq: int
+    removed_count: int
+    last_seq: int
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> RewindResult:
+        return cls(after_seq=json["afterSeq"], removed_count=json["removedCount"], last_seq=json["lastSeq"])
+
+
+@dataclass(frozen=True)
 class SessionListPage:
     sessions: list[SessionInfo]
     next_cursor: str | None
@@ -151,8 +184,10 @@ class SessionListPage:
 
 @dataclass(frozen=True)
 class SessionEvent:
-    """One change to a session as the live stream sends it: "append" (with its items), "pop", "clear", "reset" (read
-    the items afresh: the events since were no longer kept) or "deleted" (the end)."""
+    """One change to a session as the live stream sends it: "append" (with its items), "pop", "clear", "rewind" (the
+    items ``first_seq``..``last_seq`` were removed by a rewind), "trim" (the items ``first_seq``..``last_seq``, the
+    oldest, were removed by the session's cap), "reset" (read the items afresh: the events since were no longer kept)
+    or "deleted" (the end)."""
 
     id: str
     version: int

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from ._errors import SessionsApiError, error_for
-from ._models import AppendResult, ItemsPage, SessionInfo, SessionListPage, StoredItem, TurnUsage, UserToken
+from ._models import AppendResult, ItemsPage, RewindResult, SessionInfo, SessionListPage, StoredItem, TurnUsage, UserToken
 
 T = TypeVar("T")
 
@@ -49,8 +49,10 @@ class Request(Generic[T]):
 
     @property
     def repeatable(self) -> bool:
-        """A read, or a write carrying an operation id (a repeat of it is stored once), may be sent again."""
-        return self.method == "GET" or (isinstance(self.body, Mapping) and isinstance(self.body.get("operationId"), str))
+        """A read, or a write carrying an operation id in its body or query (a repeat of it is done once), may be sent
+        again."""
+        return (self.method == "GET" or (isinstance(self.body, Mapping) and isinstance(self.body.get("operationId"), str))
+                or (self.params is not None and isinstance(self.params.get("operationId"), str)))
 
 
 def retry_wait(request: Request[Any], attempt: int, retries: int, failure: BaseException | httpx.Response) -> float | None:
@@ -130,9 +132,19 @@ def _without_none(**fields: Any) -> dict[str, Any]:
 
 
 def create_session(user_id: str | None = None, session_id: str | None = None, title: str | None = None,
-                   ttl_seconds: int | None = None, metadata: Mapping[str, Any] | None = None) -> Request[SessionInfo]:
-    body = _without_none(userId=user_id, sessionId=session_id, title=title, ttlSeconds=ttl_seconds, metadata=metadata)
+                   ttl_seconds: int | None = None, metadata: Mapping[str, Any] | None = None,
+                   max_items: int | None = None) -> Request[SessionInfo]:
+    body = _without_none(userId=user_id, sessionId=session_id, title=title, ttlSeconds=ttl_seconds, metadata=metadata,
+                         maxItems=max_items)
     return Request("POST", "/v1/sessions", SessionInfo.from_json, body=body, has_body=True)
+
+
+def fork_session(session_id: str, new_session_id: str | None = None, user_id: str | None = None, through_seq: int | None = None,
+                 title: str | None = None, metadata: Mapping[str, Any] | None = None, ttl_seconds: int | None = None,
+                 operation_id: str | None = None) -> Request[SessionInfo]:
+    body = _without_none(sessionId=new_session_id, userId=user_id, throughSeq=through_seq, title=title, metadata=metadata,
+                         ttlSeconds=ttl_seconds, operationId=operation_id)
+    return Request("POST", f"{_session(session_id)}/fork", SessionInfo.from_json, body=body, has_body=True)
 
 
 def get_session(session_id: str) -> Request[SessionInfo]:
@@ -151,9 +163,11 @@ def get_items(session_id: str, limit: int | None = None, after_seq: int | None =
 
 def append_items(session_id: str, items: Sequence[Mapping[str, Any]], operation_id: str | None = None,
                  agent: str | None = None, user_id: str | None = None, tokens: int | None = None,
-                 ttl_seconds: int | None = None, usage: TurnUsage | Mapping[str, Any] | None = None) -> Request[AppendResult]:
+                 ttl_seconds: int | None = None, usage: TurnUsage | Mapping[str, Any] | None = None,
+                 max_items: int | None = None) -> Request[AppendResult]:
     body = _without_none(items=list(items), operationId=operation_id, agent=agent, userId=user_id, tokens=tokens, ttlSeconds=ttl_seconds,
-                         usage=usage.to_json() if isinstance(usage, TurnUsage) else None if usage is None else dict(usage))
+                         usage=usage.to_json() if isinstance(usage, TurnUsage) else None if usage is None else dict(usage),
+                         maxItems=max_items)
     return Request("POST", f"{_session(session_id)}/items", AppendResult.from_json, body=body, has_body=True)
 
 
@@ -173,6 +187,11 @@ def pop_item(session_id: str) -> Request[StoredItem]:
 
 def clear_items(session_id: str, reset_agents: bool = False) -> Request[None]:
     return Request("DELETE", f"{_session(session_id)}/items", _none, params=_query(resetAgents=reset_agents))
+
+
+def rewind_items(session_id: str, after_seq: int, operation_id: str | None = None) -> Request[RewindResult]:
+    return Request("DELETE", f"{_session(session_id)}/items", RewindResult.from_json,
+                   params=_query(afterSeq=after_seq, operationId=operation_id))
 
 
 def track_agent(session_id: str, agent: str) -> Request[SessionInfo]:
@@ -213,3 +232,9 @@ def create_user_token(user_id: str, ttl_seconds: int | None = None) -> Request[U
 
 def events(session_id: str) -> str:
     return f"{_session(session_id)}/events"
+
+
+def events_query(after_seq: int | None, last_event_id: str | None) -> dict[str, str]:
+    """``afterSeq`` starts a stream with the stored items after it; once an event arrived, the stream is reopened
+    from that event's id (Last-Event-ID) alone: the silo refuses both together in the query, and the header wins."""
+    return _query(afterSeq=None if last_event_id else after_seq)
