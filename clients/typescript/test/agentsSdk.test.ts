@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Agent, MemorySession, Runner, tool, type AgentInputItem, type Session } from '@openai/agents';
 import { z } from 'zod';
 import { OrleansSession, SessionsApiError, SessionsClient } from '../src/index.js';
 import { ScriptedModel } from './scriptedModel.js';
 import { converse } from './weatherConversation.js';
-import { startSilo, type TestSilo } from './silo.js';
+import { siloForThisFile, type TestSilo } from './silo.js';
 
 let silo: TestSilo;
 let client: SessionsClient;
-
-before(async () => {
-  silo = await startSilo();
-  client = new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey });
-});
-
-after(async () => {
-  await silo.stop();
-});
+siloForThisFile((started, apiClient) => { silo = started; client = apiClient; });
 
 function normalized(items: AgentInputItem[]): unknown {
   return JSON.parse(JSON.stringify(items));

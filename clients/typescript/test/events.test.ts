@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { OrleansSession, SessionsApiError, SessionsClient, type JsonObject, type SessionEvent } from '../src/index.js';
-import { startSilo, type TestSilo } from './silo.js';
+import { siloForThisFile } from './silo.js';
 import { converse } from './weatherConversation.js';
 
-let silo: TestSilo;
 let backend: SessionsClient;
-
-before(async () => {
-  silo = await startSilo();
-  backend = new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey });
-});
-
-after(async () => {
-  await silo.stop();
-});
+siloForThisFile((_, apiClient) => { backend = apiClient; });
 
 function seqs(events: SessionEvent[]): number[] {
   return events.filter(e => e.type === 'append').flatMap(e => e.items.map(i => i.seq));

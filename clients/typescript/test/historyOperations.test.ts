@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { SessionsApiError, SessionsClient, type AppendResult, type JsonObject, type SessionEvent, type StoredItem } from '../src/index.js';
-import { startSilo, type TestSilo } from './silo.js';
+import { siloForThisFile, type TestSilo } from './silo.js';
 
 let silo: TestSilo;
 let client: SessionsClient;
-
-before(async () => {
-  silo = await startSilo();
-  client = new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey });
-});
-
-after(async () => {
-  await silo.stop();
-});
+siloForThisFile((started, apiClient) => { silo = started; client = apiClient; });
 
 function messages(prefix: string, count: number): JsonObject[] {
   return Array.from({ length: count }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: `${prefix}-${i + 1}` }));

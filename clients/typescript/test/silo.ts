@@ -3,7 +3,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { SessionsClient } from '../src/index.js';
 
 /** A redis-server and a silo process (the built OrleansSessions.Silo.dll) on free loopback ports, with one tenant
  * whose API key only this test run knows. */
@@ -14,6 +16,18 @@ export interface TestSilo {
 }
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+/** Starts a silo before this file's tests and stops it after them; `use` is given it and a client holding its API key. */
+export function siloForThisFile(use: (silo: TestSilo, apiClient: SessionsClient) => void): void {
+  let started: TestSilo | undefined;
+  before(async () => {
+    started = await startSilo();
+    use(started, new SessionsClient({ baseUrl: started.baseUrl, apiKey: started.apiKey }));
+  });
+  after(async () => {
+    await started?.stop();
+  });
+}
 
 export async function startSilo(settings: Record<string, string> = {}): Promise<TestSilo> {
   const redisPort = await freePort();

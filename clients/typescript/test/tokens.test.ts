@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { OrleansSession, SessionsClient, type TokenGrant } from '../src/index.js';
-import { startSilo, type TestSilo } from './silo.js';
+import { siloForThisFile, type TestSilo } from './silo.js';
 import { converse } from './weatherConversation.js';
 
 let silo: TestSilo;
 let backend: SessionsClient;
-
-before(async () => {
-  silo = await startSilo();
-  backend = new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey });
-});
-
-after(async () => {
-  await silo.stop();
-});
+siloForThisFile((started, apiClient) => { silo = started; backend = apiClient; });
 
 /** A token callback that counts its calls, as a page's call to its backend would be. */
 function counting(grant: () => Promise<TokenGrant>): { token: () => Promise<TokenGrant>; calls: () => number } {

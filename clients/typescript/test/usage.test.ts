@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Agent, Runner } from '@openai/agents';
 import { OrleansSession, SessionsApiError, SessionsClient, toTurnUsage } from '../src/index.js';
 import { ScriptedModel } from './scriptedModel.js';
 import { converse } from './weatherConversation.js';
-import { startSilo, type TestSilo } from './silo.js';
+import { siloForThisFile } from './silo.js';
 
-let silo: TestSilo;
 let client: SessionsClient;
-
-before(async () => {
-  silo = await startSilo();
-  client = new SessionsClient({ baseUrl: silo.baseUrl, apiKey: silo.apiKey });
-});
-
-after(async () => {
-  await silo.stop();
-});
+siloForThisFile((_, apiClient) => { client = apiClient; });
 
 test('runs with the real SDK record their usage with their items, each model call once', async () => {
   const session = new OrleansSession({ client, userId: 'carol', usageModel: 'scripted-model' });
