@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   Agent, MemorySession, OpenAIResponsesCompactionSession, Runner, isRunContextAwareSession, isSessionHistoryRewriteAwareSession,
   type AgentInputItem, type Session,
@@ -7,24 +7,14 @@ import {
 import { compactAtomically, OrleansSession, SessionsApiError, SessionsClient } from '../src/index.js';
 import { ScriptedModel } from './scriptedModel.js';
 import { recordingClient } from './recordingClient.js';
-import { startSilo, type TestSilo } from './silo.js';
+import { siloForThisFile } from './silo.js';
 import { converse } from './weatherConversation.js';
 
 // Agents SDK 0.20's optional session capabilities, each through the real SDK against a real silo.
 
-let silo: TestSilo;
 let client: SessionsClient;
-let requests: string[];
-
-before(async () => {
-  silo = await startSilo();
-  requests = [];
-  client = recordingClient(silo, requests);
-});
-
-after(async () => {
-  await silo.stop();
-});
+const requests: string[] = [];
+siloForThisFile(started => { client = recordingClient(started, requests); });
 
 const plain = (items: unknown): unknown => JSON.parse(JSON.stringify(items));
 const user = (text: string): AgentInputItem => ({ role: 'user', content: text });

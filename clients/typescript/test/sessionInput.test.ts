@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MemorySession, type AgentInputItem, type Session, type SessionHistoryTransactionArgs } from '@openai/agents';
 import { OrleansSession, SessionsClient, UnsupportedJsonError } from '../src/index.js';
 import { recordingClient } from './recordingClient.js';
-import { startSilo, type TestSilo } from './silo.js';
+import { siloForThisFile } from './silo.js';
 
 // The SDK's own MemorySession tests about bad history-transaction input (packages/agents-core/test/memorySession.test.ts),
 // written again here and run against MemorySession and OrleansSession alike: both refuse the same input, before
 // changing anything, and the operation id stays free for a correct retry.
 
-let silo: TestSilo;
 let client: SessionsClient;
-let requests: string[];
-
-before(async () => {
-  silo = await startSilo();
-  requests = [];
-  client = recordingClient(silo, requests);
-});
-
-after(async () => {
-  await silo.stop();
-});
+const requests: string[] = [];
+siloForThisFile(started => { client = recordingClient(started, requests); });
 
 const message = (text: string): AgentInputItem => ({ role: 'user', content: [{ type: 'input_text', text }] });
 const plain = (items: AgentInputItem[]): unknown => JSON.parse(JSON.stringify(items));

@@ -9,12 +9,13 @@ internal static class JsonFields
     public static JsonElement? Optional(JsonElement body, string name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
-    public static long? OptionalWholeNumber(JsonElement body, string name, long min, long max)
+    /// <param name="path">What comes before the name in the field a refusal names, such as "usage.".</param>
+    public static long? OptionalWholeNumber(JsonElement body, string name, long min, long max, string path = "")
     {
         if (Optional(body, name) is not { } value) return null;
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
         {
-            throw new InvalidSessionRequestException(name, $"{name} must be a whole number from {min} to {max}.", max);
+            throw new InvalidSessionRequestException(path + name, $"{path}{name} must be a whole number from {min} to {max}.", max);
         }
         return number;
     }
@@ -35,11 +36,11 @@ internal static class JsonFields
             : $"{string.Join(", ", unknown)} are not fields of {where}; {takes}.");
     }
 
-    public static string? OptionalString(JsonElement body, string name) =>
+    public static string? OptionalString(JsonElement body, string name, string path = "") =>
         Optional(body, name) switch
         {
             null => null,
             { ValueKind: JsonValueKind.String } value => value.GetString(),
-            _ => throw new InvalidSessionRequestException(name, $"{name} must be a string."),
+            _ => throw new InvalidSessionRequestException(path + name, $"{path}{name} must be a string."),
         };
 }
