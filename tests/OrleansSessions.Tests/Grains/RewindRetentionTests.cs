@@ -117,7 +117,6 @@ public sealed class RewindRetentionTests(GrainCluster cluster, ITestOutputHelper
             for (var i = 0; i < present; i++) Assert.Equal(contents[i], stored[ack.FirstSeq + i]);
         }
         Assert.All(rewinds, r => Assert.True(r.LastSeq >= r.AfterSeq));
-        Assert.True(page.Items.Count >= 50, $"only {page.Items.Count} of {appended} items survived to be checked");
         output.WriteLine($"{Writers} writers, {Rewinders} rewinders: {acks.Count} batches ({appended - 1} items) acknowledged, {rewinds.Count} rewinds removed {rewinds.Sum(r => r.RemovedCount)}, {pops} pops; {page.Items.Count} items left, no batch split");
     }
 
