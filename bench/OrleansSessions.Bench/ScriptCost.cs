@@ -16,7 +16,7 @@ public static class ScriptCost
         var server = redis.GetServer(redis.GetEndPoints()[0]);
         var store = new RedisSessionStore(redis, new RedisKeys(prefix), new ItemCipher(Options.Create(new EncryptionOptions())),
             new ReplicatedAcknowledgement(redis, Options.Create(new AcknowledgementOptions())));
-        await store.CreateAsync("script-cost", new CreateSessionCommand("cost-user", null, 3600, null), 3_600_000);
+        await store.CreateAsync("script-cost", new CreateSessionCommand("cost-user", null, 3600, null), 3_600_000, maxItems: null);
         IReadOnlyList<byte[]> item = [.. Workload.Turn(new Random(1), 1).Select(System.Text.Encoding.UTF8.GetBytes)];
         var command = new AppendItemsCommand([System.Text.Json.JsonElement.Parse(item[0])], UserId: "cost-user");
         await store.AppendAsync("script-cost", [command], [item]); // the script is loaded; from here on EVALSHA
