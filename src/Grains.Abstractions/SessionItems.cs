@@ -28,23 +28,39 @@ public sealed class SessionItemsJsonConverter : JsonConverter<SessionItems>
 
     public override void Write(Utf8JsonWriter writer, SessionItems value, JsonSerializerOptions options)
     {
+        var names = PropertyNames.For(options.PropertyNamingPolicy);
         writer.WriteStartObject();
-        writer.WriteStartArray(Name(options, "Items"));
+        writer.WriteStartArray(names.Items);
         foreach (var item in value.Items)
         {
             writer.WriteStartObject();
-            writer.WriteNumber(Name(options, "Seq"), item.Seq);
-            writer.WriteString(Name(options, "CreatedAt"), item.CreatedAt);
-            writer.WritePropertyName(Name(options, "Item"));
+            writer.WriteNumber(names.Seq, item.Seq);
+            writer.WriteString(names.CreatedAt, item.CreatedAt);
+            writer.WritePropertyName(names.Item);
             writer.WriteRawValue(item.Json, skipInputValidation: true); // validated when it was received
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
-        writer.WriteNumber(Name(options, "LastSeq"), value.LastSeq);
-        writer.WriteNumber(Name(options, "Version"), value.Version);
+        writer.WriteNumber(names.LastSeq, value.LastSeq);
+        writer.WriteNumber(names.Version, value.Version);
         writer.WriteEndObject();
     }
 
-    /// <summary>A property's name as the serializer would write <see cref="ItemsPage"/>'s (camelCase on the web).</summary>
-    private static string Name(JsonSerializerOptions options, string name) => options.PropertyNamingPolicy?.ConvertName(name) ?? name;
+    /// <summary>The properties' names as the serializer would write <see cref="ItemsPage"/>'s (camelCase on the web),
+    /// encoded once rather than converted and escaped for every item.</summary>
+    private sealed record PropertyNames(JsonEncodedText Items, JsonEncodedText Seq, JsonEncodedText CreatedAt, JsonEncodedText Item,
+        JsonEncodedText LastSeq, JsonEncodedText Version)
+    {
+        private static readonly PropertyNames AsDeclared = Of(null);
+        private static readonly PropertyNames CamelCase = Of(JsonNamingPolicy.CamelCase);
+
+        public static PropertyNames For(JsonNamingPolicy? policy) =>
+            policy is null ? AsDeclared : ReferenceEquals(policy, JsonNamingPolicy.CamelCase) ? CamelCase : Of(policy);
+
+        private static PropertyNames Of(JsonNamingPolicy? policy)
+        {
+            JsonEncodedText Name(string name) => JsonEncodedText.Encode(policy?.ConvertName(name) ?? name);
+            return new(Name("Items"), Name("Seq"), Name("CreatedAt"), Name("Item"), Name("LastSeq"), Name("Version"));
+        }
+    }
 }
