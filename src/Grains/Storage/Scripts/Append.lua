@@ -28,7 +28,8 @@ local function add_usage(usage, agent)
   end
 end
 
-local meta = redis.call('HMGET', KEYS[1], 'userId', 'ttlMs', 'lastSeq', 'version', 'tokens', 'ttlAppliedAt', 'currentAgent', 'createdAt')
+local meta = redis.call('HMGET', KEYS[1], 'userId', 'ttlMs', 'lastSeq', 'version', 'tokens', 'ttlAppliedAt', 'currentAgent', 'createdAt',
+  'maxItems', 'trimmedItems')
 local now = server_now_ms()
 local owner = meta[1]
 if not owner then
@@ -36,15 +37,14 @@ if not owner then
   owner = ARGV[1]
   start_session(now, owner, '', ARGV[2], '')
   if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'maxItems', ARGV[3]) end
-  meta = {owner, ARGV[2], '0', '0', false, '0', false, now}
+  meta = {owner, ARGV[2], '0', '0', false, '0', false, now, ARGV[3] ~= '' and ARGV[3] or false, false}
 end
 local ttl, last_seq, version, tokens = meta[2] or '0', tonumber(meta[3]), tonumber(meta[4]), tonumber(meta[5] or '0')
 local ttl_applied_at, agent_now = tonumber(meta[6] or '0'), meta[7]
 local appended, wrote_ops, added_agent = false, false, false
 local results = {}
 -- Retention (see above): the cap, what it removed in all, and whether either changed.
-local retention = redis.call('HMGET', KEYS[1], 'maxItems', 'trimmedItems')
-local max_items, trimmed_items, retention_changed = tonumber(retention[1]), tonumber(retention[2] or '0'), false
+local max_items, trimmed_items, retention_changed = tonumber(meta[9]), tonumber(meta[10] or '0'), false
 local function cap_for(op_cap)
   if op_cap ~= '' then return tonumber(op_cap) end
   return max_items
