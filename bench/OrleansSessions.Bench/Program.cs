@@ -7,7 +7,7 @@ using OrleansSessions.Silo.Cluster;
 using StackExchange.Redis;
 
 // dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--seconds 3] [--warm-up 5] [--scale 1.0]
-//   [--script-cost | --http-vs-baseline-c]
+//   [--script-cost | --http-vs-baseline-c | --fresh-silo]
 // Without --redis it starts a redis-server from PATH on a free loopback port and stops it at the end.
 var redisArgument = Argument("--redis");
 var outFile = Argument("--out");
@@ -31,9 +31,10 @@ if (args.Contains("--script-cost"))
     Console.WriteLine(await ScriptCost.MeasureAsync(redis, $"bs{run}", Scaled(5000)));
     return 0;
 }
-if (versusBaselineC)
+if (versusBaselineC || args.Contains("--fresh-silo"))
 {
-    await HttpVsBaselineC.RunAsync(redisAddress, run, measured, Measurement.WarmUp, report);
+    if (versusBaselineC) await HttpVsBaselineC.RunAsync(redisAddress, run, measured, Measurement.WarmUp, report);
+    else await FreshSilo.RunAsync(redisAddress, run, report);
     if (outFile is not null) await File.WriteAllTextAsync(outFile, report.ToString());
     return 0;
 }
