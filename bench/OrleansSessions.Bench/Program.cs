@@ -6,14 +6,17 @@ using OrleansSessions.Bench.Paths;
 using OrleansSessions.Silo.Cluster;
 using StackExchange.Redis;
 
-// dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--seconds 3] [--warm-up 5] [--scale 1.0] [--script-cost]
+// dotnet run -c Release --project bench/OrleansSessions.Bench -- [--redis host:port] [--out file.md] [--seconds 3] [--warm-up 5] [--scale 1.0]
+//   [--script-cost | --http-vs-baseline-c | --fresh-silo]
 // Without --redis it starts a redis-server from PATH on a free loopback port and stops it at the end.
 var redisArgument = Argument("--redis");
 var outFile = Argument("--out");
 var scale = double.Parse(Argument("--scale") ?? "1", CultureInfo.InvariantCulture);
 int Scaled(int n) => Math.Max(1, (int)(n * scale));
-var measured = TimeSpan.FromSeconds(double.Parse(Argument("--seconds") ?? "3", CultureInfo.InvariantCulture)); // each path in each scenario
-Measurement.WarmUp = TimeSpan.FromSeconds(double.Parse(Argument("--warm-up") ?? "5", CultureInfo.InvariantCulture));
+// The comparison with baseline C follows the issue's procedure (wrk's 20 s of warm-up, 10 s measured) by default.
+var versusBaselineC = args.Contains("--http-vs-baseline-c");
+var measured = TimeSpan.FromSeconds(double.Parse(Argument("--seconds") ?? (versusBaselineC ? "10" : "3"), CultureInfo.InvariantCulture)); // each path in each scenario
+Measurement.WarmUp = TimeSpan.FromSeconds(double.Parse(Argument("--warm-up") ?? (versusBaselineC ? "20" : "5"), CultureInfo.InvariantCulture));
 
 using var ownRedis = redisArgument is null ? BenchRedis.Start() : null;
 var redisAddress = redisArgument ?? ownRedis!.Address;
@@ -26,6 +29,13 @@ report.Line($"Run {DateTimeOffset.UtcNow:u} on {Environment.ProcessorCount} core
 if (args.Contains("--script-cost"))
 {
     Console.WriteLine(await ScriptCost.MeasureAsync(redis, $"bs{run}", Scaled(5000)));
+    return 0;
+}
+if (versusBaselineC || args.Contains("--fresh-silo"))
+{
+    if (versusBaselineC) await HttpVsBaselineC.RunAsync(redisAddress, run, measured, Measurement.WarmUp, report);
+    else await FreshSilo.RunAsync(redisAddress, run, report);
+    if (outFile is not null) await File.WriteAllTextAsync(outFile, report.ToString());
     return 0;
 }
 var grains = await GrainsPath.StartAsync(redis, $"bg{run}", FreeTcpPort.Pick(), FreeTcpPort.Pick());

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using OrleansSessions.Silo.Auth;
 
@@ -10,15 +9,17 @@ namespace OrleansSessions.Bench.Paths;
 public sealed class SiloHttpPath : IBenchPath
 {
     private readonly Process _silo;
-    private readonly HttpClient _http;
 
-    private SiloHttpPath(Process silo, HttpClient http)
+    private SiloHttpPath(Process silo, ItemsOverHttp items)
     {
         _silo = silo;
-        _http = http;
+        Items = items;
     }
 
     public string Name => "silo over HTTP";
+
+    /// <summary>The silo's address and the API key it accepts, for load generators of other kinds (wrk).</summary>
+    public ItemsOverHttp Items { get; }
 
     /// <summary>The silo process's peak resident memory (VmHWM), in bytes.</summary>
     public long SiloPeakMemory =>
@@ -50,49 +51,28 @@ public sealed class SiloHttpPath : IBenchPath
         silo.BeginOutputReadLine();
         silo.BeginErrorReadLine();
 
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return new SiloHttpPath(silo, http);
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
+        var items = new ItemsOverHttp(new Uri($"http://127.0.0.1:{port}"), apiKey);
+        if (await items.WaitForAsync("/health/ready")) return new SiloHttpPath(silo, items);
+        items.Dispose();
         silo.Kill();
         throw new InvalidOperationException("The silo did not become ready.");
     }
 
-    public async Task AppendAsync(string userId, string sessionId, IReadOnlyList<string> items)
-    {
-        var body = new StringBuilder("{\"userId\":\"").Append(userId).Append("\",\"items\":[").AppendJoin(',', items).Append("]}").ToString();
-        using var response = await _http.PostAsync($"/v1/sessions/{sessionId}/items", new StringContent(body, Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
-    }
+    public Task AppendAsync(string userId, string sessionId, IReadOnlyList<string> items) => Items.AppendAsync(userId, sessionId, items);
 
-    public Task<int> ReadAllAsync(string sessionId) => CountItemsAsync($"/v1/sessions/{sessionId}/items");
+    public Task<int> ReadAllAsync(string sessionId) => Items.ReadAllAsync(sessionId);
 
-    public Task<int> ReadNewestAsync(string sessionId, int count) => CountItemsAsync($"/v1/sessions/{sessionId}/items?limit={count}");
+    public Task<int> ReadNewestAsync(string sessionId, int count) => Items.ReadNewestAsync(sessionId, count);
 
     public async Task<int?> ListFirstPageAsync(string userId, int pageSize)
     {
-        using var page = JsonDocument.Parse(await _http.GetStringAsync($"/v1/users/{userId}/sessions?limit={pageSize}"));
+        using var page = JsonDocument.Parse(await Items.Http.GetStringAsync($"/v1/users/{userId}/sessions?limit={pageSize}"));
         return page.RootElement.GetProperty("sessions").GetArrayLength();
-    }
-
-    private async Task<int> CountItemsAsync(string path)
-    {
-        using var page = JsonDocument.Parse(await _http.GetStreamAsync(path));
-        return page.RootElement.GetProperty("items").GetArrayLength();
     }
 
     public async ValueTask DisposeAsync()
     {
-        _http.Dispose();
+        Items.Dispose();
         _silo.Kill();
         await _silo.WaitForExitAsync();
         _silo.Dispose();
