@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using OrleansSessions.Silo.Auth;
+using OrleansSessions.Silo.Cluster;
 
 namespace OrleansSessions.Bench.Paths;
 
@@ -48,8 +49,7 @@ public sealed class SiloHttpPath : IBenchPath
         info.Environment["RateLimit__TenantRequestsPerSecond"] = "1000000";
         info.Environment["RateLimit__TenantBurst"] = "1000000";
         info.Environment["DOTNET_gcServer"] = "1";
-        // As the silo's image runs (src/Silo/Dockerfile; docs/performance.md measures it).
-        info.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
+        foreach (var (name, value) in RuntimeVariables.All) info.Environment[name] = value; // as the silo's image runs
         var silo = Process.Start(info)!;
         silo.OutputDataReceived += (_, _) => { };
         silo.ErrorDataReceived += (_, _) => { };

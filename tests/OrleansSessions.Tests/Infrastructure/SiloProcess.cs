@@ -97,7 +97,7 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var (key, value) in SiloFactory.OrleansSettings(keyPrefix)) info.Environment[key.Replace(":", "__")] = value;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__OrleansSessions"] = "Information";
-        info.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1"; // as the image runs it (src/Silo/Dockerfile)
+        foreach (var (variable, value) in RuntimeVariables.All) info.Environment[variable] = value; // as the image runs
         foreach (var (key, value) in TestAuth.Settings(keyPrefix)) info.Environment[key.Replace(":", "__")] = value;
         foreach (var (key, value) in settings ?? []) info.Environment[key.Replace(":", "__")] = value;
 

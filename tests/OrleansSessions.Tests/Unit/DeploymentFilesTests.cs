@@ -86,6 +86,23 @@ public sealed class DeploymentFilesTests
     }
 
     [Fact]
+    public void The_image_and_dotnet_run_set_the_runtime_variables_the_bench_and_the_tests_start_the_silo_with()
+    {
+        var dockerfile = File.ReadAllLines(Path.Combine(Root, "src", "Silo", "Dockerfile"))
+            .Where(line => line.StartsWith("ENV DOTNET_", StringComparison.Ordinal))
+            .Select(line => line["ENV ".Length..].Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+        using var launch = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "src", "Silo", "Properties", "launchSettings.json")));
+        var dotnetRun = launch.RootElement.GetProperty("profiles").GetProperty("Silo").GetProperty("environmentVariables").EnumerateObject()
+            .Where(variable => variable.Name.StartsWith("DOTNET_", StringComparison.Ordinal))
+            .ToDictionary(variable => variable.Name, variable => variable.Value.GetString()!);
+
+        Assert.NotEmpty(RuntimeVariables.All);
+        Assert.Equal(RuntimeVariables.All.OrderBy(v => v.Key), dockerfile.OrderBy(v => v.Key));
+        Assert.Equal(RuntimeVariables.All.OrderBy(v => v.Key), dotnetRun.OrderBy(v => v.Key));
+    }
+
+    [Fact]
     public async Task The_probe_the_health_checks_run_exits_zero_only_for_a_ready_url()
     {
         using var server = new LoopbackHttpResponder();
