@@ -32,7 +32,6 @@ public sealed class BaselineCPath : IBenchPath
         info.Environment["Redis"] = redis;
         info.Environment["KeyPrefix"] = prefix;
         info.Environment["ApiKeyHash"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
-        info.Environment["DOTNET_gcServer"] = "1";
         var service = Process.Start(info)!;
         service.OutputDataReceived += (_, _) => { };
         service.ErrorDataReceived += (_, _) => { };

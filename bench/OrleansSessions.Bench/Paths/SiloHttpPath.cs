@@ -48,7 +48,6 @@ public sealed class SiloHttpPath : IBenchPath
         // The tenant's token bucket still runs on every request, wide enough never to refuse the bench's load.
         info.Environment["RateLimit__TenantRequestsPerSecond"] = "1000000";
         info.Environment["RateLimit__TenantBurst"] = "1000000";
-        info.Environment["DOTNET_gcServer"] = "1";
         foreach (var (name, value) in RuntimeVariables.All) info.Environment[name] = value; // as the silo's image runs
         var silo = Process.Start(info)!;
         silo.OutputDataReceived += (_, _) => { };
